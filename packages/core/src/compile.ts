@@ -1,0 +1,26 @@
+/** IR to files for several targets, with every diagnostic on the way. */
+import { hasErrors, type Diagnostic } from './diagnostics';
+import type { Pipeline } from './ir';
+import type { EmitOptions, OutputFile, Target } from './target';
+import { validatePipeline } from './validate';
+
+export interface CompileResult {
+  /** Files by target id; empty when any diagnostic is an error. */
+  files: { target: Target['id']; file: OutputFile }[];
+  diagnostics: Diagnostic[];
+  pipeline?: Pipeline;
+}
+
+/** Validate a pipeline definition and emit it for each target. Errors anywhere mean no files. */
+export function compile(input: unknown, targets: readonly Target[], options: EmitOptions = {}): CompileResult {
+  const checked = validatePipeline(input);
+  if (!checked.pipeline) return { files: [], diagnostics: checked.diagnostics };
+  const diagnostics = [...checked.diagnostics];
+  const files: CompileResult['files'] = [];
+  for (const target of targets) {
+    const result = target.emit(checked.pipeline, { ...options, ...((options[target.id] as EmitOptions | undefined) ?? {}) });
+    diagnostics.push(...result.diagnostics.map((d) => (d.message.startsWith(`[${target.id}]`) ? d : { ...d, message: `[${target.id}] ${d.message}` })));
+    for (const file of result.files) files.push({ target: target.id, file });
+  }
+  return hasErrors(diagnostics) ? { files: [], diagnostics, pipeline: checked.pipeline } : { files, diagnostics, pipeline: checked.pipeline };
+}

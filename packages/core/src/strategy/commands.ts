@@ -1,0 +1,172 @@
+/**
+ * What a `buildImage` step means under each strategy, as shell commands. These are
+ * the builders' own command lines (docker, kaniko, buildah, buildctl), the same on
+ * every CI system; a vendor only decides where they run.
+ */
+import type { BuildImage, ConcreteStrategy } from '../ir';
+import { shellQuote, shellWord } from '../shell';
+
+/** Join a context-relative path onto $PWD for tools that want absolute paths. */
+function absolute(path: string): string {
+  if (path.startsWith('/')) return shellWord(path);
+  const rest = path.replace(/^\.\/?/, '');
+  return rest === '' ? '"${PWD}"' : `"\${PWD}"/${shellWord(rest)}`;
+}
+
+/** Registry host of an image reference (docker.io when it has none). */
+export function registryOf(ref: string): string {
+  const first = ref.split('/')[0];
+  return ref.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : 'docker.io';
+}
+
+/** A repository without its tag or digest, for cache repos. */
+function repositoryOf(ref: string): string {
+  const noDigest = ref.split('@')[0];
+  const slash = noDigest.lastIndexOf('/');
+  const colon = noDigest.lastIndexOf(':');
+  return colon > slash ? noDigest.slice(0, colon) : noDigest;
+}
+
+function sorted<T>(record: Record<string, T>): [string, T][] {
+  return Object.keys(record)
+    .sort()
+    .map((k) => [k, record[k]]);
+}
+
+/** `printf` a docker config.json with an auth entry, for tools without a login command. */
+function dockerConfigLogin(build: BuildImage, dir: string): string[] {
+  const login = build.login!;
+  const server = login.server ?? 'https://index.docker.io/v1/';
+  return [
+    `mkdir -p ${dir}`,
+    `printf '{"auths":{"%s":{"auth":"%s"}}}' ${shellQuote(server)} "$(printf '%s:%s' "\${${login.usernameSecret}}" "\${${login.passwordSecret}}" | base64 | tr -d '\\n')" > ${dir}/config.json`,
+  ];
+}
+
+function dockerCli(build: BuildImage): string[] {
+  const lines: string[] = [];
+  if (build.login) {
+    const server = build.login.server ? ` ${shellQuote(build.login.server)}` : '';
+    lines.push(`printf '%s' "\${${build.login.passwordSecret}}" | docker login --username "\${${build.login.usernameSecret}}" --password-stdin${server}`);
+  }
+  // buildx is needed for cache export, several platforms and pushing in one go.
+  const buildx = build.cacheTo.length > 0 || build.platforms.length > 1;
+  const args: string[] = [buildx ? 'docker buildx build' : 'docker build'];
+  if (build.dockerfile) args.push(`--file ${shellWord(build.dockerfile)}`);
+  if (build.target) args.push(`--target ${shellWord(build.target)}`);
+  for (const [k, v] of sorted(build.buildArgs)) args.push(`--build-arg ${shellWord(`${k}=${v}`)}`);
+  for (const c of build.cacheFrom) args.push(`--cache-from ${shellWord(c)}`);
+  for (const c of build.cacheTo) args.push(`--cache-to ${shellWord(c)}`);
+  if (build.platforms.length > 0) args.push(`--platform ${shellWord(build.platforms.join(','))}`);
+  for (const [k, v] of sorted(build.labels)) args.push(`--label ${shellWord(`${k}=${v}`)}`);
+  for (const [id, secret] of sorted(build.secrets)) args.push(`--secret ${shellQuote(`id=${id},env=${secret}`)}`);
+  for (const t of build.tags) args.push(`--tag ${shellWord(t)}`);
+  if (buildx) args.push(build.push ? '--push' : '--load');
+  args.push(shellWord(build.context));
+  lines.push(args.join(' '));
+  if (build.push && !buildx) for (const t of build.tags) lines.push(`docker push ${shellWord(t)}`);
+  return lines;
+}
+
+function kaniko(build: BuildImage): string[] {
+  const lines = build.login ? dockerConfigLogin(build, '/kaniko/.docker') : [];
+  const args = ['/kaniko/executor', `--context ${absolute(build.context)}`];
+  const dockerfile = build.dockerfile ?? `${build.context.replace(/\/$/, '')}/Dockerfile`;
+  args.push(`--dockerfile ${absolute(dockerfile)}`);
+  if (build.target) args.push(`--target ${shellWord(build.target)}`);
+  for (const [k, v] of sorted(build.buildArgs)) args.push(`--build-arg ${shellWord(`${k}=${v}`)}`);
+  for (const [k, v] of sorted(build.labels)) args.push(`--label ${shellWord(`${k}=${v}`)}`);
+  if (build.platforms.length === 1) args.push(`--custom-platform ${shellWord(build.platforms[0])}`);
+  const cacheRepo = build.cacheTo[0] ?? build.cacheFrom[0];
+  if (cacheRepo) args.push(`--cache=true --cache-repo ${shellWord(repositoryOf(cacheRepo))}`);
+  for (const t of build.tags) args.push(`--destination ${shellWord(t)}`);
+  if (!build.push) args.push('--no-push');
+  lines.push(args.join(' '));
+  return lines;
+}
+
+function buildah(build: BuildImage): string[] {
+  const lines: string[] = [];
+  const storage = '--storage-driver vfs';
+  if (build.login) {
+    const server = shellQuote(build.login.server ?? 'docker.io');
+    lines.push(`printf '%s' "\${${build.login.passwordSecret}}" | buildah login ${storage} --username "\${${build.login.usernameSecret}}" --password-stdin ${server}`);
+  }
+  const args = ['buildah bud', storage, '--isolation chroot', '--layers'];
+  if (build.dockerfile) args.push(`--file ${shellWord(build.dockerfile)}`);
+  if (build.target) args.push(`--target ${shellWord(build.target)}`);
+  for (const [k, v] of sorted(build.buildArgs)) args.push(`--build-arg ${shellWord(`${k}=${v}`)}`);
+  for (const c of build.cacheFrom) args.push(`--cache-from ${shellWord(repositoryOf(c))}`);
+  for (const c of build.cacheTo) args.push(`--cache-to ${shellWord(repositoryOf(c))}`);
+  if (build.platforms.length > 0) args.push(`--platform ${shellWord(build.platforms.join(','))}`);
+  for (const [k, v] of sorted(build.labels)) args.push(`--label ${shellWord(`${k}=${v}`)}`);
+  for (const [id, secret] of sorted(build.secrets)) args.push(`--secret ${shellQuote(`id=${id},env=${secret}`)}`);
+  for (const t of build.tags) args.push(`--tag ${shellWord(t)}`);
+  args.push(shellWord(build.context));
+  lines.push(args.join(' '));
+  if (build.push) for (const t of build.tags) lines.push(`buildah push ${storage} ${shellWord(t)}`);
+  return lines;
+}
+
+function buildkit(build: BuildImage): string[] {
+  const lines = build.login ? dockerConfigLogin(build, '"${HOME}/.docker"') : [];
+  const dockerfile = build.dockerfile ?? `${build.context.replace(/\/$/, '')}/Dockerfile`;
+  const slash = dockerfile.lastIndexOf('/');
+  const dockerfileDir = slash >= 0 ? dockerfile.slice(0, slash) || '/' : '.';
+  const dockerfileName = slash >= 0 ? dockerfile.slice(slash + 1) : dockerfile;
+  const args = [
+    'buildctl-daemonless.sh build',
+    '--frontend dockerfile.v0',
+    `--local ${shellWord(`context=${build.context}`)}`,
+    `--local ${shellWord(`dockerfile=${dockerfileDir}`)}`,
+    `--opt ${shellWord(`filename=${dockerfileName}`)}`,
+  ];
+  if (build.target) args.push(`--opt ${shellWord(`target=${build.target}`)}`);
+  for (const [k, v] of sorted(build.buildArgs)) args.push(`--opt ${shellWord(`build-arg:${k}=${v}`)}`);
+  for (const [k, v] of sorted(build.labels)) args.push(`--opt ${shellWord(`label:${k}=${v}`)}`);
+  if (build.platforms.length > 0) args.push(`--opt ${shellWord(`platform=${build.platforms.join(',')}`)}`);
+  for (const c of build.cacheFrom) args.push(`--import-cache ${shellWord(`type=registry,ref=${c}`)}`);
+  for (const c of build.cacheTo) args.push(`--export-cache ${shellWord(`type=registry,ref=${c},mode=max`)}`);
+  for (const [id, secret] of sorted(build.secrets)) args.push(`--secret ${shellQuote(`id=${id},env=${secret}`)}`);
+  // buildctl reads --output as CSV: several names go in one quoted field.
+  const names = build.tags.length > 1 ? `"name=${build.tags.join(',')}"` : `name=${build.tags[0]}`;
+  args.push(`--output ${shellWord(`type=image,${names},push=${build.push}`)}`);
+  lines.push(args.join(' '));
+  return lines;
+}
+
+/** The shell commands that carry out a build under a strategy. */
+export function buildImageCommands(build: BuildImage, strategy: ConcreteStrategy): string[] {
+  switch (strategy.strategy) {
+    case 'kaniko':
+      return kaniko(build);
+    case 'buildah':
+      return buildah(build);
+    case 'buildkit':
+      return buildkit(build);
+    default:
+      return dockerCli(build);
+  }
+}
+
+/** Environment a daemonless builder needs in its container. */
+export function builderEnv(strategy: ConcreteStrategy): Record<string, string> {
+  switch (strategy.strategy) {
+    case 'buildkit':
+      // rootless buildkitd inside an unprivileged container cannot create its own PID namespace.
+      return { BUILDKITD_FLAGS: '--oci-worker-no-process-sandbox' };
+    case 'buildah':
+      return { STORAGE_DRIVER: 'vfs', BUILDAH_ISOLATION: 'chroot' };
+    default:
+      return {};
+  }
+}
+
+/**
+ * A bounded wait for the Docker daemon: sidecars and services start with the job,
+ * not before it, so the first docker command must not race them.
+ */
+export function daemonReadinessWait(seconds = 60): string {
+  const tries = Math.ceil(seconds / 2);
+  return `i=0; until docker info >/dev/null 2>&1; do i=$((i+1)); if [ "$i" -ge ${tries} ]; then echo 'polyci: Docker daemon not ready after ${seconds}s' >&2; exit 1; fi; sleep 2; done`;
+}

@@ -1,0 +1,124 @@
+/**
+ * A small, fast, deterministic YAML writer for the documents polyci emits
+ * (JSON-shaped data: objects, arrays, strings, numbers, booleans, null).
+ *
+ * Why not `yaml.stringify`: on a 10,000-job document it is ~20x slower, and it
+ * turns shared objects into anchors unless told otherwise. Correct quoting is what
+ * matters, so the rule is conservative: a string is written plain only when it
+ * means the same string under YAML 1.1 (Ruby's Psych, PyYAML) and 1.2 (Go, the
+ * `yaml` package); otherwise it is a literal block (multi-line text) or a
+ * double-quoted scalar with JSON-compatible escapes. A property test in this
+ * package parses the output back under both versions.
+ */
+
+export type YamlValue = string | number | boolean | null | undefined | YamlValue[] | { [key: string]: YamlValue };
+
+// Characters YAML 1.1 treats as line breaks or that YAML forbids unescaped.
+const needsEscape = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff]/;
+const needsEscapeGlobal = /[\u007f-\u009f\u2028\u2029\ufeff]/g;
+const plainChars = /^[A-Za-z0-9_./$~][A-Za-z0-9 _./@%+=:,$~()'"^\\-]*$/;
+const ambiguous = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~|=|<<)$/;
+const numberLike = /^[-+]?(?:[0-9][0-9_:.eE+-]*|\.[0-9]|\.(?:inf|Inf|INF|nan|NaN|NAN))/;
+
+/** Is this string safe as a plain scalar with the same meaning in YAML 1.1 and 1.2? */
+function isPlainSafe(s: string): boolean {
+  if (!plainChars.test(s)) return false;
+  if (s.endsWith(' ') || s.endsWith(':') || s.includes(': ') || s.includes('  ')) return false;
+  if (ambiguous.test(s) || numberLike.test(s)) return false;
+  return true;
+}
+
+/** A double-quoted scalar: JSON escapes are valid YAML escapes. */
+function doubleQuoted(s: string): string {
+  const json = JSON.stringify(s);
+  return needsEscape.test(s) ? json.replace(needsEscapeGlobal, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;
+}
+
+/** Can this multi-line string be a literal block without changing it? */
+function isBlockSafe(s: string): boolean {
+  if (s.includes('\r') || needsEscape.test(s)) return false;
+  const lines = s.split('\n');
+  const firstContent = lines.find((l) => l !== '');
+  if (firstContent === undefined || firstContent.startsWith(' ')) return false;
+  // a line of spaces only would be read as an empty line
+  return !lines.some((l) => l !== '' && l.trim() === '' );
+}
+
+/** A scalar as it appears after `key: ` or `- `; multi-line blocks get their lines at `indent`. */
+export function yamlScalar(value: string | number | boolean | null, indent = ''): string {
+  if (value === null) return 'null';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new TypeError(`cannot write ${value} as YAML`);
+    return String(value);
+  }
+  if (value.includes('\n') && isBlockSafe(value)) {
+    let body = value;
+    let chomp = '-';
+    if (body.endsWith('\n')) {
+      if (body.endsWith('\n\n')) chomp = '+';
+      else chomp = '';
+      body = body.slice(0, -1);
+    }
+    const pad = `${indent}  `;
+    return `|${chomp}\n${body
+      .split('\n')
+      .map((l) => (l === '' ? '' : pad + l))
+      .join('\n')}`;
+  }
+  return isPlainSafe(value) ? value : doubleQuoted(value);
+}
+
+function keyText(key: string): string {
+  return isPlainSafe(key) && !key.includes(' ') ? key : doubleQuoted(key);
+}
+
+function isEmptyCollection(v: YamlValue): string | undefined {
+  if (Array.isArray(v)) return v.length === 0 ? '[]' : undefined;
+  if (v !== null && typeof v === 'object') return Object.keys(v).some((k) => v[k] !== undefined) ? undefined : '{}';
+  return undefined;
+}
+
+function writeMapping(out: string[], obj: { [key: string]: YamlValue }, indent: string, firstPrefix?: string): void {
+  let first = true;
+  for (const key of Object.keys(obj)) {
+    const v = obj[key];
+    if (v === undefined) continue;
+    const lead = first && firstPrefix !== undefined ? firstPrefix : indent;
+    first = false;
+    const k = keyText(key);
+    const empty = isEmptyCollection(v);
+    if (empty) out.push(`${lead}${k}: ${empty}`);
+    else if (Array.isArray(v)) {
+      out.push(`${lead}${k}:`);
+      writeSequence(out, v, `${indent}  `);
+    } else if (v !== null && typeof v === 'object') {
+      out.push(`${lead}${k}:`);
+      writeMapping(out, v, `${indent}  `);
+    } else out.push(`${lead}${k}: ${yamlScalar(v, indent)}`);
+  }
+}
+
+function writeSequence(out: string[], items: YamlValue[], indent: string): void {
+  for (const item of items) {
+    const v = item === undefined ? null : item;
+    const empty = isEmptyCollection(v);
+    if (empty) out.push(`${indent}- ${empty}`);
+    else if (Array.isArray(v)) {
+      out.push(`${indent}-`);
+      writeSequence(out, v, `${indent}  `);
+    } else if (v !== null && typeof v === 'object') writeMapping(out, v, `${indent}  `, `${indent}- `);
+    else out.push(`${indent}- ${yamlScalar(v, indent)}`);
+  }
+}
+
+/** Write a JSON-shaped value as a YAML document (no trailing `---`), ending in a newline. */
+export function toYaml(value: YamlValue): string {
+  const out: string[] = [];
+  const empty = isEmptyCollection(value);
+  if (empty) out.push(empty);
+  else if (Array.isArray(value)) writeSequence(out, value, '');
+  else if (value !== null && typeof value === 'object') writeMapping(out, value, '');
+  else out.push(yamlScalar(value === undefined ? null : value));
+  return `${out.join('\n')}\n`;
+}
