@@ -332,5 +332,6 @@ export async function validateBuildkitePipeline(text: string, fileName = '.build
   for (const { config, path } of findKubernetesPlugins(data)) {
     for (const issue of checkKubernetesPlugin(config, path)) add(pathToPointer(issue.path), issue.message, issue.rule);
   }
-  return findings;
+  // stable order: by position in the file (Array.prototype.sort is stable)
+  return findings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 }

@@ -3,8 +3,9 @@
  * its own structural checks (script required, needs/stage exist ...) and validates the expanded
  * file against GitLab's own CI JSON schema (bundled in the package, so no download).
  *
- * How it is run (one process per file, in a fresh temp dir holding only `.gitlab-ci.yml`):
- *   node node_modules/gitlab-ci-local/dist/index.js --preview --cwd TMP --home TMP --file .gitlab-ci.yml
+ * How it is run (one process per file, cwd = a fresh temp dir holding only `.gitlab-ci.yml`;
+ * --cwd must be relative, the tool refuses an absolute one):
+ *   node node_modules/gitlab-ci-local/dist/index.js --preview --cwd . --home TMP --file .gitlab-ci.yml
  *        --json-schema-validation --no-color --no-evaluate-rule-changes
  * - No git repo is needed: without one it prints "Using fallback git ..." notes and carries on,
  *   so we do not `git init` (measured: same speed, fewer moving parts). GIT_CEILING_DIRECTORIES
@@ -122,7 +123,7 @@ export async function runGitlabCiLocal(text: string, options: { timeoutMs?: numb
         GCL,
         '--preview',
         '--cwd',
-        dir,
+        '.',
         '--home',
         dir,
         '--file',

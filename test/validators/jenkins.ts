@@ -180,8 +180,8 @@ export async function lintJenkinsfiles(files: GroovyFile[], options: { timeoutMs
         '--noserver',
         '--javaexecutable',
         join(javaHome, 'bin', 'java'),
-        '--javaoptions',
-        '-Xms256m,-Xmx2048m,-Dgroovy.grape.enable=false',
+        // `=` form: a separate value starting with '-' is taken for an option by its parser
+        '--javaoptions=-Xms256m,-Xmx2048m,-Dgroovy.grape.enable=false',
         '--output',
         'json',
         '--failon',
@@ -219,10 +219,12 @@ export async function lintJenkinsfiles(files: GroovyFile[], options: { timeoutMs
           column = Number(pos[2]);
         }
         msg = msg.split(dirname_(p) + '/').join('');
-        findings.push({ file, line, column, message: msg, rule: `codenarc:${e.rule}` });
+        findings.push({ file, ...(line ? { line } : {}), ...(column ? { column } : {}), message: msg, rule: `codenarc:${e.rule}` });
       }
     }
-    return findings;
+    // stable order: input file order, then line
+    const order = new Map(files.map((f, i) => [f.name, i]));
+    return findings.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || (a.line ?? 0) - (b.line ?? 0));
   });
 }
 
