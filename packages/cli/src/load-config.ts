@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
+import { Script } from 'node:vm';
 import * as core from '@polyci/core';
 import { diagnostic, type Diagnostic } from '@polyci/core';
 
@@ -52,14 +53,25 @@ class ConfigError extends Error {
   }
 }
 
+/** Errors from the config's realm may not be `instanceof Error` here (jest, vm contexts). */
+function asError(error: unknown): { name: string; message: string; stack: string } | undefined {
+  if (error && typeof error === 'object' && typeof (error as Error).message === 'string') {
+    const e = error as Error;
+    return { name: String(e.name ?? 'Error'), message: e.message, stack: String(e.stack ?? '') };
+  }
+  return undefined;
+}
+
 function locate(error: unknown, file: string): { line?: number; column?: number } {
   if (error && typeof error === 'object' && 'loc' in error) {
     const loc = (error as { loc?: { line: number; column: number } }).loc;
     if (loc) return { line: loc.line, column: loc.column + 1 };
   }
-  const text = error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : '';
-  const m = /\((\d+):(\d+)\)/.exec(text);
-  if (m && !(error instanceof Error && error.stack?.includes(file))) return { line: Number(m[1]), column: Number(m[2]) + 1 };
+  const e = asError(error);
+  const text = e ? `${e.message}\n${e.stack}` : '';
+  // V8 syntax errors: "file:LINE\n<source line>\n    ^^^\n\nSyntaxError: ..."
+  const syntax = e ? /^(.*):(\d+)\n(.*)\n(\s*)\^/.exec(e.stack) : null;
+  if (syntax && syntax[1] === file) return { line: Number(syntax[2]), column: syntax[4].length + 1 };
   const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const frame = new RegExp(`${escaped}:(\\d+):(\\d+)`).exec(text);
   return frame ? { line: Number(frame[1]), column: Number(frame[2]) } : {};
@@ -83,7 +95,9 @@ function loadModule(file: string, seen: Map<string, unknown>): unknown {
     }
     return fallback(id);
   };
-  const wrapper = new Function('exports', 'require', 'module', '__filename', '__dirname', code);
+  // Wrapped on the first line, so stack frames and syntax errors keep the file's own line numbers.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${code}\n})`, { filename: file });
+  const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
   wrapper.call(mod.exports, mod.exports, requireFromConfig, mod, file, dirname(file));
   seen.set(file, mod.exports);
   return mod.exports;
@@ -101,17 +115,18 @@ export function loadConfig(path: string): { config?: unknown; diagnostics: Diagn
     if (config && typeof config === 'object' && 'default' in config && Object.keys(config).length === 1) config = (config as { default: unknown }).default;
     if (typeof config === 'function') config = (config as () => unknown)();
     if (config === undefined || config === null) {
-      throw new ConfigError(diagnostic('PCI001', 'error', `${path} exports no pipeline`, { file: path, hint: 'end the file with `export default defineConfig({ ... })`' }));
+      throw new ConfigError(diagnostic('PCI001', 'error', "the config exports no pipeline", { file: path, hint: 'end the file with `export default defineConfig({ ... })`' }));
     }
     return { config, diagnostics: [] };
   } catch (error) {
     if (error instanceof ConfigError) return { diagnostics: [error.diagnostic] };
     const where = locate(error, file);
-    const message = error instanceof Error ? error.message.replace(/\s*\(\d+:\d+\)$/, '') : String(error);
-    const syntax = error instanceof SyntaxError || (error as { name?: string })?.name === 'SyntaxError' || /Unexpected token|Expected/.test(message);
+    const e = asError(error);
+    const message = e ? e.message : String(error);
+    const syntax = e?.name === 'SyntaxError';
     return {
       diagnostics: [
-        diagnostic('PCI001', 'error', syntax ? `${path} does not parse: ${message}` : `${path} threw while loading: ${message}`, {
+        diagnostic('PCI001', 'error', syntax ? `the config does not parse: ${message}` : `the config threw while loading: ${message}`, {
           file: path,
           ...where,
           hint: syntax ? 'fix the syntax error at this position' : 'the config must build and export a pipeline without throwing',

@@ -18,7 +18,8 @@ const needsEscape = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\
 const needsEscapeGlobal = /[\u007f-\u009f\u2028\u2029\ufeff]/g;
 const plainChars = /^[A-Za-z0-9_./$~][A-Za-z0-9 _./@%+=:,$~()'"^\\-]*$/;
 const ambiguous = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~|=|<<)$/;
-const numberLike = /^[-+]?(?:[0-9][0-9_:.eE+-]*|\.[0-9]|\.(?:inf|Inf|INF|nan|NaN|NAN))/;
+// `e0` too: the yaml package's 1.1 float pattern makes every part optional.
+const numberLike = /^[-+]?(?:[0-9]|[eE][-+]?[0-9]+$|\.[0-9._]*(?:[eE][-+]?[0-9]+)?$|\.(?:inf|Inf|INF|nan|NaN|NAN)$)/;
 
 /** Is this string safe as a plain scalar with the same meaning in YAML 1.1 and 1.2? */
 function isPlainSafe(s: string): boolean {
