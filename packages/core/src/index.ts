@@ -11,3 +11,4 @@ export * from './strategy/facts';
 export * from './strategy/commands';
 export * from './strategy/daemon';
 export * from './variables';
+export * from './input';

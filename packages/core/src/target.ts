@@ -33,6 +33,8 @@ export interface EmitResult {
 export interface ImportResult {
   pipeline: Pipeline;
   diagnostics: Diagnostic[];
+  /** Optional: file:line of IR paths (`jobs.build`, `jobs.build.docker`), for lint and explain. */
+  positions?: SourcePositions;
 }
 
 export interface Target {
@@ -61,3 +63,6 @@ export function hashHeader(source?: string): string {
     .map((l) => `# ${l}\n`)
     .join('');
 }
+
+/** Where an imported IR path came from, so findings on the IR can point at the vendor file. */
+export type SourcePositions = Record<string, { file: string; line: number; column?: number }>;

@@ -8,7 +8,7 @@ const tricky = [
   'a,b', 'a\nb', 'a\n', 'a\n\n', '\na', ' a\nb', 'a\n b', 'a\n  \nb', 'a\r\nb', 'a\tb', '\u2028', '\u0085', '\ufeff', '\u007f', 'é', '😀', '\\', 'a\\nb', '${{ x }}', '$(id)', '---', '...',
 ];
 
-const value: fc.Arbitrary<YamlValue> = fc.letrec((tie) => ({
+const value = fc.letrec((tie) => ({
   value: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     fc.oneof(fc.constantFrom(...tricky), fc.string(), fc.fullUnicodeString({ maxLength: 8 })),
@@ -19,7 +19,7 @@ const value: fc.Arbitrary<YamlValue> = fc.letrec((tie) => ({
     fc.array(tie('value'), { maxLength: 4 }),
     fc.dictionary(fc.oneof(fc.constantFrom(...tricky), fc.string()), tie('value'), { maxKeys: 4 }),
   ),
-})).value;
+})).value as fc.Arbitrary<YamlValue>;
 
 describe('toYaml', () => {
   it.each(tricky)('keeps the string %j as itself under YAML 1.2 and 1.1', (s) => {
