@@ -14,12 +14,20 @@
  *   `stubLocalPaths` (default true) the relative build contexts (dirs) and env files (empty) of
  *   the document are created in the temp dir first, because they belong to the repository being
  *   built, not to the compose document under test. Set it to false to check them for real.
- * - 1.29 predates some compose-spec keys (e.g. `develop`, `include`); the ajv schema check is the
- *   authority for the spec, docker-compose for what a real (if older) engine accepts.
+ * - 1.29 predates compose-spec keys that Compose v2 accepts (top-level `name`/`include`,
+ *   `build.platforms|tags|ssh|secrets|cache_to|additional_contexts`, `depends_on.required|restart`,
+ *   `healthcheck.start_interval`, `develop`, `secrets.*.environment` ...). docker-compose's
+ *   complaints about exactly those (COMPOSE_V2_ONLY below) get rule `compose:v1-unsupported`
+ *   instead of `compose:config`; they are still findings unless `allowComposeV2Keys: true`. Then
+ *   those keys are stripped from a copy of the document that docker-compose checks instead (1.29
+ *   names only the first unsupported key per map, so merely dropping its messages could hide a
+ *   real error next to them), and the compose-spec schema check is the only authority for them.
+ * - Each problem line docker-compose prints is one finding.
  */
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { stringify } from 'yaml';
 import { dirname, isAbsolute, join, normalize } from 'node:path';
 import type { Finding } from './common';
 import { locate, parseYamlWithPositions, run, SHARED_SCHEMAS, withTempDir, yamlErrors } from './common';
@@ -46,7 +54,49 @@ export interface ComposeValidateOptions {
   reportUnsetVariables?: boolean;
   /** create relative build contexts / env_files before running (default true) */
   stubLocalPaths?: boolean;
+  /** drop docker-compose 1.29's complaints about keys only Compose v2 knows (see COMPOSE_V2_ONLY) */
+  allowComposeV2Keys?: boolean;
   fileName?: string;
+}
+
+/** docker-compose 1.29 messages about compose-spec keys added after it (valid for Compose v2). */
+export const COMPOSE_V2_ONLY: readonly RegExp[] = [
+  /^services\.[^.]+\.build contains unsupported option: '(platforms|tags|ssh|cache_to|secrets|additional_contexts|privileged|entitlements|ulimits|dockerfile_inline|no_cache|pull)'$/,
+  /^services\.[^.]+\.depends_on contains unsupported option: '(required|restart)'$/,
+  /^services\.[^.]+\.healthcheck value 'start_interval' does not match any of the regexes: '\^x-'$/,
+  /^'(name|include)' does not match any of the regexes: '\^x-'$/,
+  /^Unsupported config option for services\.[^:]+: '(develop|attach|post_start|pre_stop|models|provider|gpus|use_api_socket)'$/,
+  /^secrets\.[^.]+ value 'environment' does not match any of the regexes: '\^x-'$/,
+];
+
+const COMPOSE_NOISE: readonly RegExp[] = [
+  /^The Compose file '.*' is invalid because:$/,
+  /^You might be seeing this error because you're using the wrong Compose file version/,
+  /^For more on the Compose file format versions, see/,
+];
+
+/** Copy of the document without the Compose-v2-only keys that docker-compose 1.29 rejects. */
+export function stripComposeV2Keys(data: any): any {
+  const d = structuredClone(data);
+  if (!d || typeof d !== 'object') return d;
+  delete d.name;
+  delete d.include;
+  const obj = (x: unknown): x is Record<string, any> => !!x && typeof x === 'object' && !Array.isArray(x);
+  if (obj(d.services)) {
+    for (const svc of Object.values(d.services)) {
+      if (!obj(svc)) continue;
+      for (const k of ['develop', 'attach', 'post_start', 'pre_stop', 'models', 'provider', 'gpus', 'use_api_socket']) delete svc[k];
+      if (obj(svc.build)) {
+        for (const k of ['platforms', 'tags', 'ssh', 'cache_to', 'secrets', 'additional_contexts', 'privileged', 'entitlements', 'ulimits', 'dockerfile_inline', 'no_cache', 'pull']) delete svc.build[k];
+      }
+      if (obj(svc.depends_on)) for (const dep of Object.values(svc.depends_on)) if (obj(dep)) { delete dep.required; delete dep.restart; }
+      if (obj(svc.healthcheck)) delete svc.healthcheck.start_interval;
+    }
+  }
+  if (obj(d.secrets)) {
+    for (const [k, v] of Object.entries(d.secrets)) if (obj(v) && 'environment' in v) d.secrets[k] = { external: true };
+  }
+  return d;
 }
 
 function isLocalRelative(p: unknown): p is string {
@@ -84,7 +134,8 @@ function stubPaths(dir: string, data: any) {
 /** Validate a compose file with docker-compose 1.29 `config` and the compose-spec schema. */
 export async function validateCompose(text: string, options: ComposeValidateOptions = {}): Promise<Finding[]> {
   const file = options.fileName ?? FILE;
-  const { doc, lineCounter } = parseYamlWithPositions(text, { version: '1.1' }); // PyYAML is YAML 1.1
+  // YAML 1.2 core schema, as Compose v2 (compose-go / yaml.v3) reads it; docker-compose 1.29 parses the text itself
+  const { doc, lineCounter } = parseYamlWithPositions(text);
   if (doc.errors.length > 0) return yamlErrors(doc, lineCounter, file, 'compose:yaml');
   const data = doc.toJS({ maxAliasCount: 1000 });
   const findings: Finding[] = [];
@@ -103,7 +154,7 @@ export async function validateCompose(text: string, options: ComposeValidateOpti
   }
 
   await withTempDir('compose', async (dir) => {
-    writeFileSync(join(dir, FILE), text);
+    writeFileSync(join(dir, FILE), options.allowComposeV2Keys ? stringify(stripComposeV2Keys(data)) : text);
     if (options.stubLocalPaths !== false) stubPaths(dir, data);
     const r = await run('docker-compose', ['--ansi', 'never', '-f', FILE, 'config', '-q'], {
       cwd: dir,
@@ -117,12 +168,15 @@ export async function validateCompose(text: string, options: ComposeValidateOpti
       for (const l of unset) findings.push({ file, message: l, rule: 'compose:unset-variable' });
     }
     if (r.code !== 0) {
-      const msg = rest
-        .filter((l) => !/^The Compose file '.*' is invalid because:$/.test(l))
-        .join('\n')
-        .split(`./${FILE}`)
-        .join(file);
-      findings.push({ file, message: msg || `docker-compose config exited with ${r.code}`, rule: 'compose:config' });
+      const problems = rest.filter((l) => !COMPOSE_NOISE.some((re) => re.test(l))).map((l) => l.split(`./${FILE}`).join(file).trim());
+      for (const msg of problems) {
+        if (COMPOSE_V2_ONLY.some((re) => re.test(msg))) {
+          if (!options.allowComposeV2Keys) findings.push({ file, message: msg, rule: 'compose:v1-unsupported' });
+        } else {
+          findings.push({ file, message: msg, rule: 'compose:config' });
+        }
+      }
+      if (problems.length === 0) findings.push({ file, message: `docker-compose config exited with ${r.code}: ${r.stderr.trim()}`, rule: 'compose:config' });
     }
   });
   return findings;

@@ -23,5 +23,5 @@ export {
   findGStrings,
 } from './jenkins';
 export type { GroovyFile, GroovyNode, GroovyCall, GroovyGString, GroovyParseResult } from './jenkins';
-export { validateCompose, COMPOSE_SCHEMA_PATH } from './compose';
+export { validateCompose, COMPOSE_SCHEMA_PATH, COMPOSE_V2_ONLY, stripComposeV2Keys } from './compose';
 export type { ComposeValidateOptions } from './compose';
