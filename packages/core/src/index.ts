@@ -12,3 +12,4 @@ export * from './strategy/commands';
 export * from './strategy/daemon';
 export * from './variables';
 export * from './input';
+export * from './explain';

@@ -3,6 +3,7 @@
  * plugins): the CLI knows targets only through it.
  */
 import type { Diagnostic } from './diagnostics';
+import type { TopologyLabels } from './explain';
 import type { Pipeline, TargetId } from './ir';
 
 /** A file a target writes, relative to the output directory. */
@@ -47,6 +48,8 @@ export interface Target {
   emit(pipeline: Pipeline, options?: EmitOptions): EmitResult;
   /** Vendor files back to IR. */
   import?(files: InputFile[]): ImportResult;
+  /** How this vendor places a job and its daemon, for `polyci explain` diagrams. */
+  topology?: TopologyLabels;
 }
 
 /** The marker every generated file carries; `polyci check` and safe writes look for it. */

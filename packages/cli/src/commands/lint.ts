@@ -1,0 +1,17 @@
+/** `polyci lint`: import foreign configs and report polyci's findings at file:line. */
+import { checkPipeline, parsePipeline, type Diagnostic, type Target } from '@polyci/core';
+import { importFile, placeOnSource } from '../imports';
+
+/** Findings for each file: the importer's, then the policy and strategy checks on the result. */
+export function lintFiles(files: readonly string[], from?: Target): Diagnostic[] {
+  const all: Diagnostic[] = [];
+  for (const file of files) {
+    const imported = importFile(file, from);
+    all.push(...imported.diagnostics.map((d) => placeOnSource(d, imported)));
+    if (!imported.result) continue;
+    const parsed = parsePipeline(imported.result.pipeline);
+    const checked = parsed.pipeline ? checkPipeline(parsed.pipeline).diagnostics : parsed.diagnostics;
+    all.push(...checked.filter((d) => d.code !== 'PCI013').map((d) => placeOnSource(d, imported)));
+  }
+  return all;
+}

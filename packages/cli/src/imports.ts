@@ -1,0 +1,52 @@
+/** Reading vendor files into the IR: input checks, vendor detection, the target's importer. */
+import { readFileSync } from 'node:fs';
+import { decodeInput, diagnostic, type Diagnostic, type ImportResult, type Target } from '@polyci/core';
+import { allTargets } from './targets';
+
+export interface ImportedFile {
+  file: string;
+  target?: Target;
+  result?: ImportResult;
+  diagnostics: Diagnostic[];
+}
+
+/** Import one vendor file; never throws for a bad file. */
+export function importFile(file: string, from?: Target): ImportedFile {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    return { file, diagnostics: [diagnostic('PCI001', 'error', `cannot read ${file}: ${(error as Error).message}`, { file })] };
+  }
+  const decoded = decodeInput(file, bytes);
+  if (decoded.text === undefined) return { file, diagnostics: decoded.diagnostics };
+  const text = decoded.text;
+  const target = from ?? allTargets.find((t) => t.detect(file, text));
+  if (!target) {
+    return { file, diagnostics: [diagnostic('PCI041', 'error', 'cannot tell which CI system this file is for', { file, hint: `name it as the vendor does (.gitlab-ci.yml, .github/workflows/*.yml, .buildkite/pipeline.yml, Jenkinsfile, compose.yaml) or pass --from ${allTargets.map((t) => t.id).join('|')}` })] };
+  }
+  if (!target.import) return { file, target, diagnostics: [diagnostic('PCI041', 'error', `importing ${target.id} files is not supported`, { file })] };
+  try {
+    const result = target.import([{ path: file, contents: text }]);
+    const diagnostics = result.diagnostics.map((d) => (d.file ? d : { ...d, file }));
+    return { file, target, result, diagnostics };
+  } catch (error) {
+    // An importer bug must not cost the user the batch; say where it happened.
+    return { file, target, diagnostics: [diagnostic('PCI041', 'error', `the ${target.id} importer failed on this file: ${(error as Error).message}`, { file, hint: 'please report this file to polyci' })] };
+  }
+}
+
+/** Best file:line for a finding on an IR path, from the importer's positions (longest prefix). */
+export function placeOnSource(d: Diagnostic, imported: ImportedFile): Diagnostic {
+  if (d.line !== undefined || !d.path) return d.file ? d : { ...d, file: imported.file };
+  const positions = imported.result?.positions ?? {};
+  let path = d.path;
+  for (;;) {
+    const p = positions[path];
+    if (p) return { ...d, file: p.file, line: p.line, ...(p.column ? { column: p.column } : {}) };
+    const cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
+    if (cut <= 0) break;
+    path = path.slice(0, cut);
+  }
+  return { ...d, file: imported.file };
+}
