@@ -1,9 +1,6 @@
-import { diagnostic, type Target } from '@polyci/core';
-
-/** Placeholder while the emitter is written. */
-export const gitlabTarget: Target = {
-  id: 'gitlab',
-  title: 'GitLab CI (.gitlab-ci.yml)',
-  detect: () => false,
-  emit: () => ({ files: [], diagnostics: [diagnostic('PCI030', 'error', 'the gitlab emitter is not written yet')] }),
-};
+export { gitlabTarget } from './target';
+export { emitGitlab, gitlabFile, jobKeys } from './emit';
+export { escapeVariableValue, unescapeVariableValue } from './variables';
+export { globToRegex, regexToGlobs, workflowRules, jobRules } from './rules';
+export { readMeta, metaLine, type GitlabMeta } from './meta';
+export { readinessWait, checkoutOnlyScript, stepNameComment } from './steps';

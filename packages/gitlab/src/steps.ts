@@ -1,0 +1,95 @@
+/**
+ * IR steps as `script:` items. GitLab runs the items of `script` one after another
+ * in one shell with `set -e` semantics, and hands each item to that shell
+ * unchanged (no GitLab expansion), so user scripts are copied exactly. A step's
+ * name rides along as a leading shell comment; per-step env is scoped with a subshell.
+ * https://docs.gitlab.com/ee/ci/yaml/#script
+ */
+import {
+  buildImageCommands,
+  callsDocker,
+  daemonReadinessWait,
+  diagnostic,
+  formatPath,
+  shellWord,
+  type CheckoutStep,
+  type ConcreteStrategy,
+  type Diagnostic,
+  type Env,
+  type Job,
+} from '@polyci/core';
+
+/** The readiness wait polyci puts before a job's first docker command. */
+export const readinessWait = daemonReadinessWait();
+/** The script of a job whose only step is the checkout GitLab does by itself. */
+export const checkoutOnlyScript = ': polyci checkout only';
+
+/** `# "name"`: a shell comment, one line whatever the name holds. */
+export function stepNameComment(name: string): string {
+  return `# ${JSON.stringify(name)}`;
+}
+
+/** Step env, scoped to the step by a subshell (GitLab has no per-command env). */
+export function withStepEnv(script: string, env: Env): string {
+  const exports = Object.keys(env).map((k) => `export ${k}=${shellWord(env[k])}`);
+  return `(\n${exports.join('\n')}\n${script}\n)`;
+}
+
+export interface ScriptResult {
+  script: string[];
+  /** Variables the checkout step stands for (GitLab clones before the script runs). */
+  checkoutVariables: Record<string, string>;
+  diagnostics: Diagnostic[];
+}
+
+function checkoutVariables(step: CheckoutStep | undefined): Record<string, string> {
+  // A job without a checkout step means no clone at all.
+  if (!step) return { GIT_STRATEGY: 'none' };
+  const out: Record<string, string> = {};
+  if (step.checkout.depth !== undefined) out.GIT_DEPTH = String(step.checkout.depth);
+  if (step.checkout.submodules !== undefined) out.GIT_SUBMODULE_STRATEGY = step.checkout.submodules ? 'recursive' : 'none';
+  return out;
+}
+
+/** A job's steps as script items, plus what its checkout means. */
+export function jobScript(jobId: string, job: Job, strategy: ConcreteStrategy | undefined, waitForDaemon: boolean): ScriptResult {
+  const diagnostics: Diagnostic[] = [];
+  const script: string[] = [];
+  let checkout: CheckoutStep | undefined;
+  let waited = false;
+  job.steps.forEach((step, i) => {
+    const path = formatPath(['jobs', jobId, 'steps', i]);
+    const named = (body: string) => (step.name !== undefined ? `${stepNameComment(step.name)}\n${body}` : body);
+    if ('checkout' in step) {
+      if (checkout) {
+        diagnostics.push(diagnostic('PCI030', 'warning', 'GitLab checks the repository out once, before the script: a second checkout step is dropped', { path, hint: 'remove the extra checkout step' }));
+        return;
+      }
+      checkout = step;
+      if (script.length > 0) diagnostics.push(diagnostic('PCI030', 'warning', 'GitLab checks the repository out before the first command: this checkout step runs first, not in its place', { path, hint: 'make checkout the first step' }));
+      if (step.name !== undefined) diagnostics.push(diagnostic('PCI031', 'info', 'GitLab has no step for the checkout, so its name is not shown', { path: `${path}.name` }));
+      return;
+    }
+    const usesDaemon = 'buildImage' in step || ('run' in step && callsDocker(step.run));
+    if (waitForDaemon && usesDaemon && !waited) {
+      script.push(readinessWait);
+      waited = true;
+    }
+    if ('run' in step) {
+      script.push(named(step.env && Object.keys(step.env).length > 0 ? withStepEnv(step.run, step.env) : step.run));
+    } else if ('buildImage' in step) {
+      script.push(named(buildImageCommands(step.buildImage, strategy ?? { strategy: 'dind', tls: true, cacheVolume: false }).join('\n')));
+    } else if (step.vendor.target === 'gitlab' && typeof step.vendor.step === 'string') {
+      script.push(named(step.vendor.step));
+    } else {
+      diagnostics.push(
+        diagnostic('PCI031', 'warning', step.vendor.target === 'gitlab' ? 'a GitLab vendor step must be a script string' : `a ${step.vendor.target} step has no meaning on GitLab and is dropped`, {
+          path: `${path}.vendor`,
+          hint: 'use a run step, or a vendor step with target "gitlab" and a shell string',
+        }),
+      );
+    }
+  });
+  if (script.length === 0) script.push(checkoutOnlyScript);
+  return { script, checkoutVariables: checkoutVariables(checkout), diagnostics };
+}

@@ -1,0 +1,37 @@
+/**
+ * Every example, and random pipelines from pipelineArb, emitted for GitLab and checked by
+ * gitlab-ci-local --preview (GitLab's CI schema plus its own structural checks).
+ */
+import fc from 'fast-check';
+import { emitGitlab } from '@polyci/gitlab';
+import { hasErrors, type Pipeline } from '@polyci/core';
+import { pipelineArb } from '../support/arbitraries';
+import { exampleNames, loadExample } from '../support/examples';
+import { validateGitlabCiMany } from '../validators';
+
+function emitted(pipeline: Pipeline): string {
+  const result = emitGitlab(pipeline, { source: 'ci.config.ts' });
+  if (hasErrors(result.diagnostics)) throw new Error(JSON.stringify(result.diagnostics));
+  return result.files[0].contents;
+}
+
+it('every example passes gitlab-ci-local --preview with no finding', async () => {
+  const names = exampleNames();
+  const findings = await validateGitlabCiMany(names.map((n) => emitted(loadExample(n))));
+  expect(Object.fromEntries(names.map((n, i) => [n, findings[i]]))).toEqual(Object.fromEntries(names.map((n) => [n, []])));
+});
+
+it('120 random pipelines pass gitlab-ci-local --preview with no finding', async () => {
+  const pipelines = fc.sample(pipelineArb, { numRuns: 120, seed: 4242 });
+  const texts = pipelines.map(emitted);
+  const findings = await validateGitlabCiMany(texts);
+  const bad = findings.flatMap((f, i) => (f.length > 0 ? [{ text: texts[i], findings: f }] : []));
+  expect(bad.slice(0, 3)).toEqual([]);
+});
+
+it('the validator rejects a broken variant of an emitted file (the check can fail)', async () => {
+  const text = emitted(loadExample('dind-basic'));
+  const broken = [text.replace(/\n {2}script:\n(?: {4}- .*\n)+/, '\n'), text.replace('needs: []', 'needs: [nowhere]'), text.replace('alias: docker', 'alias: [docker]')];
+  const findings = await validateGitlabCiMany(broken);
+  for (const f of findings) expect(f.length).toBeGreaterThan(0);
+});
