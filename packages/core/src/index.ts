@@ -13,3 +13,4 @@ export * from './strategy/daemon';
 export * from './variables';
 export * from './input';
 export * from './explain';
+export * from './plain';

@@ -7,6 +7,7 @@ import type { ZodIssue } from 'zod';
 import { findCycle } from './dag';
 import { diagnostic, formatPath, hasErrors, type Diagnostic } from './diagnostics';
 import { PipelineSchema, type ConcreteStrategy, type Job, type Pipeline, type Policy, type PolicyLevel } from './ir';
+import { toPlainData } from './plain';
 import { callsDocker, runsContainers } from './shell';
 import { strategyFacts, strategyImages } from './strategy/facts';
 
@@ -31,7 +32,9 @@ function issueMessage(issue: ZodIssue): { message: string; hint?: string } {
 
 /** Schema-check raw input (what a ci.config.ts exported) into a Pipeline. */
 export function parsePipeline(input: unknown): { pipeline?: Pipeline; diagnostics: Diagnostic[] } {
-  const result = PipelineSchema.safeParse(input);
+  const plain = toPlainData(input);
+  if (plain.diagnostics.length > 0) return { diagnostics: plain.diagnostics };
+  const result = PipelineSchema.safeParse(plain.data);
   if (result.success) return { pipeline: result.data, diagnostics: [] };
   const diagnostics = result.error.issues.map((issue) => {
     const { message, hint } = issueMessage(issue);
