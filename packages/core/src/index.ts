@@ -14,3 +14,4 @@ export * from './variables';
 export * from './input';
 export * from './explain';
 export * from './plain';
+export * from './equivalence';
