@@ -1,9 +1,14 @@
-import { diagnostic, type Target } from '@polyci/core';
+import type { Target } from '@polyci/core';
+import { emitGithub } from './emit';
 
-/** Placeholder while the emitter is written. */
+export { emitGithub, workflowSlug, workflowPath, builtinExpressions } from './emit';
+export { escapeExpressions, unescapeExpressions, expressionsIn, literalExpressionOpener } from './expressions';
+export { pinnedActions } from './actions';
+
+/** GitHub Actions: `.github/workflows/<pipeline>.yml`. */
 export const githubTarget: Target = {
   id: 'github',
   title: 'GitHub Actions (.github/workflows/*.yml)',
-  detect: () => false,
-  emit: () => ({ files: [], diagnostics: [diagnostic('PCI030', 'error', 'the github emitter is not written yet')] }),
+  detect: (path, text) => /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(path) || (/^\s*on\s*:/m.test(text) && /^\s*jobs\s*:/m.test(text) && /runs-on\s*:/.test(text)),
+  emit: emitGithub,
 };

@@ -1,0 +1,93 @@
+/**
+ * IR steps as workflow steps.
+ * https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions#jobsjob_idsteps
+ */
+import {
+  buildImageCommands,
+  daemonReadinessWait,
+  diagnostic,
+  formatPath,
+  type BuildImage,
+  type ConcreteStrategy,
+  type Diagnostic,
+  type Step,
+  type YamlValue,
+} from '@polyci/core';
+import { actionRef } from './actions';
+import { escapeExpressions } from './expressions';
+import { kanikoShell } from './strategy';
+
+export type GithubStep = { [key: string]: YamlValue };
+
+/** The name polyci gives its readiness step; the importer recognises it by name and script. */
+export const readinessStepName = 'Wait for the Docker daemon';
+export const readinessScript = daemonReadinessWait();
+/** The environment variable that carries a build script into a kaniko `docker://` step. */
+export const kanikoScriptVariable = 'POLYCI_KANIKO_SCRIPT';
+/**
+ * The runner hands `args` to `docker run` on one command line, split with
+ * double quotes; the script itself travels in the environment, never in args.
+ */
+export const kanikoArgs = `-ec "eval \\"$${kanikoScriptVariable}\\""`;
+
+/** A map of env values with every user string escaped. */
+export function escapedEnv(env: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) out[k] = escapeExpressions(v);
+  return out;
+}
+
+/** Secret expressions for names a step needs that the job does not already expose. */
+function secretEnv(names: string[], jobSecrets: string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const n of names) if (!jobSecrets.includes(n)) env[n] = `\${{ secrets.${n} }}`;
+  return env;
+}
+
+function buildSecretsOf(build: BuildImage): string[] {
+  const names = Object.values(build.secrets);
+  if (build.login) names.push(build.login.usernameSecret, build.login.passwordSecret);
+  return [...new Set(names)];
+}
+
+export function readinessStep(): GithubStep {
+  return { name: readinessStepName, run: readinessScript };
+}
+
+/** One IR step as workflow steps. */
+export function emitStep(step: Step, index: number, jobId: string, strategy: ConcreteStrategy | undefined, builderAction: string | undefined, jobSecrets: string[], diagnostics: Diagnostic[]): GithubStep[] {
+  const name = step.name !== undefined ? escapeExpressions(step.name) : undefined;
+  if ('run' in step) {
+    const out: GithubStep = { name, run: escapeExpressions(step.run) };
+    if (step.env && Object.keys(step.env).length > 0) out.env = escapedEnv(step.env);
+    return [out];
+  }
+  if ('checkout' in step) {
+    const w: { [key: string]: YamlValue } = {};
+    if (step.checkout.depth !== undefined) w['fetch-depth'] = step.checkout.depth;
+    if (step.checkout.submodules !== undefined) w.submodules = step.checkout.submodules;
+    // Least privilege: the job's token is not left in .git/config for later steps.
+    w['persist-credentials'] = false;
+    return [{ name, uses: actionRef('checkout'), with: w }];
+  }
+  if ('buildImage' in step) {
+    if (!strategy) {
+      diagnostics.push(diagnostic('PCI030', 'error', `job "${jobId}" builds an image but has no docker strategy`, { path: formatPath(['jobs', jobId, 'steps', index]), hint: 'validate the pipeline first (validatePipeline picks one)' }));
+      return [];
+    }
+    const script = buildImageCommands(step.buildImage, strategy).join('\n');
+    const env = secretEnv(buildSecretsOf(step.buildImage), jobSecrets);
+    if (builderAction) {
+      return [{ name, uses: `docker://${builderAction}`, env: { ...env, [kanikoScriptVariable]: escapeExpressions(script) }, with: { entrypoint: kanikoShell, args: kanikoArgs } }];
+    }
+    const out: GithubStep = { name, run: escapeExpressions(script) };
+    if (Object.keys(env).length > 0) out.env = env;
+    return [out];
+  }
+  if (step.vendor.target === 'github' && step.vendor.step && typeof step.vendor.step === 'object' && !Array.isArray(step.vendor.step)) {
+    const raw = step.vendor.step as { [key: string]: YamlValue };
+    return [{ ...(name !== undefined ? { name } : {}), ...raw }];
+  }
+  diagnostics.push(diagnostic('PCI030', 'error', `step ${index} of job "${jobId}" is a ${step.vendor.target} step, which GitHub cannot run`, { path: formatPath(['jobs', jobId, 'steps', index, 'vendor']), hint: 'write it as a run step, or give the job a GitHub step (vendor.target: github)' }));
+  return [];
+}
