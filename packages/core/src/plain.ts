@@ -32,7 +32,8 @@ export function toPlainData(value: unknown): { data?: unknown; diagnostics: Diag
         });
       }
       const proto = Object.getPrototypeOf(v);
-      if (proto !== Object.prototype && proto !== null) fail(`a ${proto?.constructor?.name ?? 'class'} instance is not allowed here`, 'use a plain object literal');
+      // any realm's Object.prototype (configs may be evaluated in another vm context) has a null prototype
+      if (proto !== null && Object.getPrototypeOf(proto) !== null) fail(`a ${proto?.constructor?.name ?? 'class'} instance is not allowed here`, 'use a plain object literal');
       const out: Record<string, unknown> = {};
       for (const key of Object.keys(v as object)) {
         path.push(key);
