@@ -1,9 +1,9 @@
-import { diagnostic, type Target } from '@polyci/core';
-
-/** Placeholder while the emitter is written. */
-export const composeTarget: Target = {
-  id: 'compose',
-  title: 'docker compose, to run a job locally (compose.yaml)',
-  detect: () => false,
-  emit: () => ({ files: [], diagnostics: [diagnostic('PCI030', 'error', 'the compose emitter is not written yet')] }),
-};
+export { composeTarget } from './target';
+export { emitCompose, composeDocument, composeFileName, defaultRunnerImage, manualJobs, jobSecretNames, runnerEntrypoint, usageComment, builtinFallback } from './emit';
+export { literal, unliteral, fromEnvironment } from './interpolation';
+export { runnerScript, nestedShell, stepNameLine, checkoutMarker } from './script';
+export { strategyParts, daemonHealthcheck, unconfinedSecurityOpt, noNewPrivileges } from './strategy';
+export { cpusOf, memLimitOf, cpuQuantityOf, memoryQuantityOf } from './resources';
+export * from './names';
+export type { ComposeService } from './model/service';
+export type { ComposeFile } from './model/compose-file';

@@ -1,0 +1,232 @@
+/**
+ * IR to one `compose.yaml` per pipeline that runs it on a developer's machine.
+ *
+ * Why one file with one runner service per job (and not a file per job): `needs`
+ * becomes `depends_on: condition: service_completed_successfully`, so
+ * `docker compose run --rm <job>` runs a job after the jobs it needs, and
+ * `docker compose up` runs the whole pipeline; `docker compose config` checks
+ * all of it at once. Manual jobs get the `manual` profile.
+ */
+import {
+  diagnostic,
+  formatPath,
+  hashHeader,
+  jobStrategy,
+  toYaml,
+  usedBuiltins,
+  type Diagnostic,
+  type EmitOptions,
+  type EmitResult,
+  type Job,
+  type Pipeline,
+  type YamlValue,
+} from '@polyci/core';
+import { fromEnvironment, literal } from './interpolation';
+import type { ComposeFile } from './model/compose-file';
+import type { ComposeDependsOn, ComposeService } from './model/service';
+import { jobNameLabel, jobNetwork, manualProfile, pipelineExtension, runnerService, workspaceDir, workspaceSource } from './names';
+import { composeLimits } from './resources';
+import { runnerScript } from './script';
+import { jobSidecars } from './services';
+import { noNewPrivileges, strategyParts } from './strategy';
+import { jobDrops, pipelineDrops } from './unsupported';
+
+/** The file polyci writes. */
+export const composeFileName = 'compose.yaml';
+
+/** The image of a job that names none and has no strategy: what hosted CI runners are. */
+export const defaultRunnerImage = 'ubuntu:24.04';
+
+/** What `docker compose` runs in place of the builtins when the developer's shell does not set them. */
+export const builtinFallback = 'local';
+
+/** Shell entrypoint of every runner: the script is one exec-form argument, so compose splits nothing. */
+export const runnerEntrypoint = ['sh', '-ec'];
+
+/** Usage notes after the header. */
+export const usageComment = [
+  '# One runner service per job (named after the job); its daemon, proxy and service',
+  '# containers are <job>.dind, <job>.proxy and <job>.<alias>, on the job\'s own network.',
+  '#   docker compose run --rm <job>        run one job, after the jobs it needs',
+  '#   docker compose up                    run the whole pipeline',
+  '#   docker compose --profile manual up   include the manual jobs',
+  '#   docker compose down -v               remove the daemons and their volumes',
+  '# Steps run as `sh -ec <script>` in exec form; `$$` is compose\'s escape for `$`.',
+].join('\n');
+
+/** Jobs that run only with the manual profile: manual ones, and every job that needs one. */
+export function manualJobs(pipeline: Pipeline): Set<string> {
+  const manual = new Set<string>();
+  const visiting = new Set<string>();
+  const isManual = (id: string): boolean => {
+    if (manual.has(id)) return true;
+    const job = pipeline.jobs[id];
+    if (!job || visiting.has(id)) return false;
+    visiting.add(id);
+    const result = job.conditions?.manual === true || job.needs.some(isManual);
+    visiting.delete(id);
+    if (result) manual.add(id);
+    return result;
+  };
+  for (const id of Object.keys(pipeline.jobs)) isManual(id);
+  return manual;
+}
+
+/** Secrets a job uses: its own list, and the ones its builds log in or mount with. */
+export function jobSecretNames(job: Job): string[] {
+  const names = [...job.secrets];
+  for (const step of job.steps) {
+    if (!('buildImage' in step)) continue;
+    const b = step.buildImage;
+    if (b.login) names.push(b.login.usernameSecret, b.login.passwordSecret);
+    names.push(...Object.values(b.secrets));
+  }
+  return [...new Set(names)];
+}
+
+interface JobServices {
+  services: [string, ComposeService][];
+  volumes: string[];
+  diagnostics: Diagnostic[];
+}
+
+function jobServices(pipeline: Pipeline, jobId: string, job: Job, manual: boolean): JobServices {
+  const at = (...rest: (string | number)[]) => formatPath(['jobs', jobId, ...rest]);
+  const diagnostics: Diagnostic[] = [...jobDrops(jobId, job)];
+  const strategy = jobStrategy(job);
+  const parts = strategyParts(jobId, strategy);
+  if (parts) diagnostics.push(...parts.diagnostics);
+  const script = runnerScript(jobId, job, strategy, parts?.prelude);
+  diagnostics.push(...script.diagnostics);
+  const { sidecars, diagnostics: sidecarDiagnostics } = jobSidecars(jobId, job, parts?.daemon !== undefined);
+  diagnostics.push(...sidecarDiagnostics);
+
+  let image: string;
+  if (parts?.imageRequired) {
+    image = parts.clientImage;
+    if (job.image !== undefined && job.image !== parts.clientImage) {
+      diagnostics.push(
+        diagnostic('PCI030', 'warning', `the ${strategy!.strategy} builder runs the job's steps: its image replaces "${job.image}"`, {
+          path: at('image'),
+          hint: 'move the steps that need that image to a job of their own',
+        }),
+      );
+    }
+  } else image = job.image !== undefined ? literal(job.image) : parts?.clientImage ?? defaultRunnerImage;
+
+  const environment: Record<string, string | null> = {};
+  const generated = new Set<string>();
+  for (const [k, v] of Object.entries(parts?.runnerEnv ?? {})) {
+    environment[k] = literal(v);
+    generated.add(k);
+  }
+  const userEnv: [string, string, string][] = [
+    ...Object.entries(pipeline.env).map(([k, v]): [string, string, string] => [k, v, formatPath(['env', k])]),
+    ...Object.entries(job.env).map(([k, v]): [string, string, string] => [k, v, at('env', k)]),
+  ];
+  for (const [k, v, path] of userEnv) {
+    if (generated.has(k)) {
+      diagnostics.push(diagnostic('PCI030', 'warning', `${k} overrides the value the "${strategy?.strategy}" strategy needs (${environment[k]})`, { path, hint: `remove ${k}: polyci sets it so that the job reaches its builder` }));
+    }
+    environment[k] = literal(v);
+  }
+  for (const name of usedBuiltins(pipeline, job)) environment[name] = fromEnvironment(name, builtinFallback);
+  for (const name of jobSecretNames(job)) {
+    if (name in environment) {
+      diagnostics.push(diagnostic('PCI030', 'warning', `secret ${name} has the name of a variable; the secret wins`, { path: at('secrets'), hint: 'rename the variable or the secret' }));
+    }
+    // no value: compose passes the developer's own variable through, and the file never holds a secret.
+    environment[name] = null;
+  }
+
+  const dependsOn: ComposeDependsOn = {};
+  for (const need of job.needs) dependsOn[runnerService(need)] = { condition: 'service_completed_successfully' };
+  Object.assign(dependsOn, parts?.runnerDependsOn ?? {});
+  for (const s of sidecars) dependsOn[s.name] = { condition: 'service_started' };
+
+  const volumes = [...(script.checkout ? [`${workspaceSource}:${workspaceDir}`] : []), ...(parts?.runnerVolumes ?? [])];
+
+  const runnerResources = strategy && parts?.imageRequired && 'resources' in strategy && strategy.resources ? strategy.resources : job.runner?.resources;
+  if (strategy && parts?.imageRequired && 'resources' in strategy && strategy.resources && job.runner?.resources) {
+    diagnostics.push(diagnostic('PCI030', 'warning', "the builder is the job's container: docker.resources replaces runner.resources", { path: at('runner', 'resources') }));
+  }
+  const { limits, unreadable } = composeLimits(runnerResources);
+  for (const u of unreadable) diagnostics.push(diagnostic('PCI030', 'warning', `${u} is not a quantity compose can limit; the job runs without that limit`, { path: at('runner', 'resources'), hint: 'use Kubernetes quantities such as 500m / 2 (cpu) and 512Mi / 2Gi (memory)' }));
+
+  const profiles = manual ? [manualProfile] : undefined;
+  let runner: ComposeService = {
+    image,
+    ...(profiles ? { profiles } : {}),
+    ...(job.name !== undefined ? { labels: { [jobNameLabel]: literal(job.name) } } : {}),
+    security_opt: parts ? parts.runnerSecurityOpt : [noNewPrivileges],
+    entrypoint: runnerEntrypoint,
+    command: [literal(script.script)],
+    working_dir: workspaceDir,
+    ...(Object.keys(environment).length > 0 ? { environment } : {}),
+    ...(volumes.length > 0 ? { volumes } : {}),
+    ...(Object.keys(dependsOn).length > 0 ? { depends_on: dependsOn } : {}),
+    networks: { [jobNetwork(jobId)]: {} },
+    ...limits,
+  };
+  const vendor = job.vendor?.compose;
+  if (vendor) {
+    for (const key of Object.keys(vendor)) {
+      if (key in runner) diagnostics.push(diagnostic('PCI030', 'info', `vendor.compose.${key} replaces the ${key} polyci writes`, { path: at('vendor', 'compose', key) }));
+    }
+    runner = { ...runner, ...vendor } as ComposeService;
+  }
+
+  const services: [string, ComposeService][] = [[runnerService(jobId), runner]];
+  if (parts?.daemon) services.push([parts.daemon.name, { ...(profiles ? { profiles } : {}), ...parts.daemon.service }]);
+  for (const s of sidecars) services.push([s.name, { ...(profiles ? { profiles } : {}), ...s.service }]);
+  return { services, volumes: parts?.volumes ?? [], diagnostics };
+}
+
+/** The compose document of a pipeline, and every finding on the way. */
+export function composeDocument(pipeline: Pipeline): { document: ComposeFile; diagnostics: Diagnostic[] } {
+  const diagnostics = [...pipelineDrops(pipeline)];
+  const manual = manualJobs(pipeline);
+  const services: Record<string, ComposeService> = {};
+  const networks: Record<string, Record<string, never>> = {};
+  const volumes: Record<string, Record<string, never>> = {};
+  for (const [jobId, job] of Object.entries(pipeline.jobs)) {
+    const parts = jobServices(pipeline, jobId, job, manual.has(jobId));
+    diagnostics.push(...parts.diagnostics);
+    for (const [name, service] of parts.services) services[name] = service;
+    networks[jobNetwork(jobId)] = {};
+    for (const v of parts.volumes) volumes[v] = {};
+  }
+  const extension: Record<string, unknown> = { name: literal(pipeline.name) };
+  if (Object.keys(pipeline.env).length > 0) extension.env = Object.fromEntries(Object.entries(pipeline.env).map(([k, v]) => [k, literal(v)]));
+  let document: ComposeFile = {
+    [pipelineExtension]: extension,
+    services,
+    networks,
+    ...(Object.keys(volumes).length > 0 ? { volumes } : {}),
+  };
+  const vendor = pipeline.vendor?.compose;
+  if (vendor) {
+    for (const key of Object.keys(vendor)) {
+      if (key in document) diagnostics.push(diagnostic('PCI030', 'info', `vendor.compose.${key} replaces the ${key} polyci writes`, { path: `vendor.compose.${key}` }));
+    }
+    document = { ...document, ...vendor } as ComposeFile;
+  }
+  return { document, diagnostics };
+}
+
+/** Emit a checked pipeline as compose.yaml. */
+export function emitCompose(pipeline: Pipeline, options: EmitOptions = {}): EmitResult {
+  const diagnostics: Diagnostic[] = [];
+  const known = new Set(['source']);
+  for (const key of Object.keys(options)) {
+    const value = options[key];
+    if (!known.has(key) && value !== undefined && !['gitlab', 'github', 'buildkite', 'jenkins', 'compose'].includes(key)) {
+      diagnostics.push(diagnostic('PCI032', 'warning', `unknown compose option "${key}"`, { hint: 'the compose target takes no options' }));
+    }
+  }
+  const { document, diagnostics: found } = composeDocument(pipeline);
+  diagnostics.push(...found);
+  if (diagnostics.some((d) => d.severity === 'error')) return { files: [], diagnostics };
+  const contents = `${hashHeader(options.source)}${usageComment}\n${toYaml(document as unknown as YamlValue)}`;
+  return { files: [{ path: composeFileName, contents }], diagnostics };
+}

@@ -1,0 +1,84 @@
+/**
+ * A job's steps as the one shell script its runner container runs. Every step runs
+ * in its own `sh -ec '<step>'`, as each step is its own shell on the CI systems:
+ * an `exit 0` or `set +e` in one step cannot end or weaken the next, and each
+ * step's text is one single-quoted word, so it comes back exactly (and the
+ * importer can find step boundaries without guessing). Step names are printed, as
+ * CI logs show them.
+ */
+import {
+  buildImageCommands,
+  diagnostic,
+  formatPath,
+  shellQuote,
+  type ConcreteStrategy,
+  type Diagnostic,
+  type Job,
+} from '@polyci/core';
+import { workspaceDir } from './names';
+
+/** The comment that marks where the checkout step was (the workspace is mounted for the whole job). */
+export const checkoutMarker = `# checkout: the repository is bind-mounted at ${workspaceDir}`;
+
+/** The statement that prints a step's name. */
+export function stepNameLine(name: string): string {
+  return `printf '%s\\n' ${shellQuote(`--- ${name}`)}`;
+}
+
+/** One step as a nested shell, with its own environment as prefix assignments. */
+export function nestedShell(script: string, env: Record<string, string> = {}): string {
+  const assignments = Object.keys(env).map((k) => `${k}=${shellQuote(env[k])} `);
+  return `${assignments.join('')}sh -ec ${shellQuote(script)}`;
+}
+
+export interface RunnerScript {
+  script: string;
+  /** Does any step use the workspace (a checkout step)? */
+  checkout: boolean;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * The runner's script. `prelude` (a readiness wait) comes before the first step.
+ */
+export function runnerScript(jobId: string, job: Job, strategy: ConcreteStrategy | undefined, prelude: string[] = []): RunnerScript {
+  const lines = [...prelude];
+  const diagnostics: Diagnostic[] = [];
+  let checkout = false;
+  job.steps.forEach((step, i) => {
+    const at = formatPath(['jobs', jobId, 'steps', i]);
+    if (step.name !== undefined) lines.push(stepNameLine(step.name));
+    if ('checkout' in step) {
+      checkout = true;
+      lines.push(checkoutMarker);
+      const { depth, submodules } = step.checkout;
+      if (depth !== undefined || submodules !== undefined) {
+        diagnostics.push(
+          diagnostic('PCI031', 'warning', 'compose mounts the working tree as it is: checkout depth and submodules do not apply', {
+            path: at,
+            hint: 'run `git submodule update --init` (or fetch the history you need) before `docker compose up`',
+          }),
+        );
+      }
+    } else if ('run' in step) {
+      lines.push(nestedShell(step.run, step.env));
+    } else if ('buildImage' in step) {
+      if (!strategy) {
+        diagnostics.push(diagnostic('PCI030', 'error', 'a buildImage step needs a docker strategy', { path: at, hint: 'set `docker` on the job' }));
+        return;
+      }
+      lines.push(nestedShell(buildImageCommands(step.buildImage, strategy).join('\n')));
+    } else if (step.vendor.target === 'compose') {
+      if (typeof step.vendor.step === 'string' && step.vendor.step !== '') lines.push(nestedShell(step.vendor.step));
+      else diagnostics.push(diagnostic('PCI030', 'error', 'a compose vendor step must be a shell script (a string)', { path: formatPath(['jobs', jobId, 'steps', i, 'vendor', 'step']), hint: 'write the step as a `run` step' }));
+    } else {
+      diagnostics.push(
+        diagnostic('PCI031', 'warning', `the ${step.vendor.target} step is left out: it only exists on ${step.vendor.target}`, {
+          path: at,
+          hint: 'add a `run` step that does the same thing locally, or accept that the compose run skips it',
+        }),
+      );
+    }
+  });
+  return { script: lines.join('\n'), checkout, diagnostics };
+}
