@@ -1,6 +1,6 @@
 /** Reading vendor files into the IR: input checks, vendor detection, the target's importer. */
 import { readFileSync } from 'node:fs';
-import { decodeInput, diagnostic, type Diagnostic, type ImportResult, type Target } from '@polyci/core';
+import { decodeInput, diagnostic, hasErrors, parseYamlInput, type Diagnostic, type ImportResult, type Target } from '@polyci/core';
 import { allTargets } from './targets';
 
 export interface ImportedFile {
@@ -21,6 +21,13 @@ export function importFile(file: string, from?: Target): ImportedFile {
   const decoded = decodeInput(file, bytes);
   if (decoded.text === undefined) return { file, diagnostics: decoded.diagnostics };
   const text = decoded.text;
+  if (/\.ya?ml$/i.test(file)) {
+    // The shared defences (alias bombs, depth, duplicate and prototype keys) before any importer runs.
+    // Vendor tags (GitLab's !reference) are only warnings here; the vendor's importer resolves them.
+    const checked = parseYamlInput({ path: file, contents: text });
+    const fatal = checked.diagnostics.filter((d) => d.code === 'PCI050' || d.code === 'PCI040');
+    if (hasErrors(fatal)) return { file, diagnostics: fatal };
+  }
   const target = from ?? allTargets.find((t) => t.detect(file, text));
   if (!target) {
     return { file, diagnostics: [diagnostic('PCI041', 'error', 'cannot tell which CI system this file is for', { file, hint: `name it as the vendor does (.gitlab-ci.yml, .github/workflows/*.yml, .buildkite/pipeline.yml, Jenkinsfile, compose.yaml) or pass --from ${allTargets.map((t) => t.id).join('|')}` })] };
