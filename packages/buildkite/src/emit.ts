@@ -1,0 +1,294 @@
+/**
+ * IR to `.buildkite/pipeline.yml` for Buildkite's agent-stack-k8s: one command
+ * step per job, with the `kubernetes` plugin when the job needs more than a plain
+ * container (a daemon sidecar, a builder, services, resources, checkout options).
+ * https://buildkite.com/docs/pipelines/configure/step-types/command-step
+ */
+import {
+  buildImageCommands,
+  daemonReadinessWait,
+  diagnostic,
+  formatPath,
+  hashHeader,
+  hasErrors,
+  jobStrategy,
+  referencedVariables,
+  usedBuiltins,
+  type Diagnostic,
+  type EmitOptions,
+  type EmitResult,
+  type Job,
+  type Pipeline,
+  type YamlValue,
+  toYaml,
+} from '@polyci/core';
+import { logGroupLine } from './commands';
+import { conditionKeys } from './conditions';
+import { builtinSources, escapeDeep, escapeEnvValue, escapeInterpolation } from './interpolation';
+import { envVars, type K8sContainer, type KubernetesPluginConfig } from './kubernetes';
+import { readBuildkiteOptions, vendorOptionKeys, type BuildkiteOptions } from './options';
+import { serviceSidecars } from './services';
+import { commandContainerName, containerResources, strategyPod } from './strategy';
+
+/** Where the pipeline is written, relative to the repository root. */
+export const pipelinePath = '.buildkite/pipeline.yml';
+
+/** The comment line that carries the pipeline's name (Buildkite keeps names in its settings, not in YAML). */
+export const nameCommentPrefix = '# polyci pipeline: ';
+
+/** A string on one comment line: JSON escapes, plus what YAML would read as a line break or forbids. */
+export function oneLine(text: string): string {
+  return JSON.stringify(text).replace(/[\u007f-\u009f\u2028\u2029\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** The key of the block step in front of a manual job. */
+export function blockKey(jobId: string, taken: ReadonlySet<string>): string {
+  let key = `${jobId}-manual`;
+  while (taken.has(key)) key += '-';
+  return key;
+}
+
+/** Jobs that must wait for a hand-started job go after it, with every block step, at the end. */
+function stepOrder(pipeline: Pipeline): string[] {
+  const late = new Map<string, boolean>();
+  const isLate = (id: string, seen: Set<string>): boolean => {
+    const known = late.get(id);
+    if (known !== undefined) return known;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    const job = pipeline.jobs[id];
+    const value = Boolean(job?.conditions?.manual) || (job?.needs ?? []).some((n) => pipeline.jobs[n] && isLate(n, seen));
+    late.set(id, value);
+    return value;
+  };
+  const ids = Object.keys(pipeline.jobs);
+  return [...ids.filter((id) => !isLate(id, new Set())), ...ids.filter((id) => isLate(id, new Set()))];
+}
+
+function envBlock(env: Record<string, string>, builtins: string[], path: string, diagnostics: Diagnostic[]): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    const others = referencedVariables(value).filter((v) => !(v in builtinSources));
+    if (others.length > 0) {
+      diagnostics.push(
+        diagnostic('PCI030', 'warning', `Buildkite passes env values literally: ${others.map((v) => `$${v}`).join(', ')} in ${name} is not expanded`, {
+          path: `${path}.${name}`,
+          hint: 'reference the variable in the step script instead, where the shell expands it',
+        }),
+      );
+    }
+    out[name] = escapeEnvValue(value);
+  }
+  for (const b of builtins) out[b] = `\${${builtinSources[b as keyof typeof builtinSources]}}`;
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+function mergeVendorPlugin(config: KubernetesPluginConfig, vendor: unknown): Record<string, unknown> {
+  if (!vendor || typeof vendor !== 'object' || Array.isArray(vendor)) return config as Record<string, unknown>;
+  const merged: Record<string, unknown> = { ...config };
+  for (const [k, v] of Object.entries(vendor)) {
+    const ours = merged[k];
+    merged[k] = ours && typeof ours === 'object' && !Array.isArray(ours) && v && typeof v === 'object' && !Array.isArray(v) ? { ...ours, ...v } : v;
+  }
+  return merged;
+}
+
+/** One job as its Buildkite steps (a block step first when it runs by hand). */
+function jobSteps(pipeline: Pipeline, id: string, job: Job, options: BuildkiteOptions, stepKeys: Set<string>, diagnostics: Diagnostic[]): YamlValue[] {
+  const at = (...rest: (string | number)[]) => formatPath(['jobs', id, ...rest]);
+  const strategy = jobStrategy(job);
+  const pod = strategy ? strategyPod(strategy, at('docker')) : undefined;
+  if (pod) diagnostics.push(...pod.diagnostics);
+
+  // Commands: one entry per IR step; vendor entries are Buildkite text already and are not escaped.
+  const commands: { text: string; raw: boolean }[] = [];
+  if (pod?.waitForDaemon) commands.push({ text: daemonReadinessWait(), raw: false });
+  const checkouts: number[] = [];
+  job.steps.forEach((step, i) => {
+    const named = (body: string) => ({ text: step.name ? `${logGroupLine(step.name)}\n${body}` : body, raw: false });
+    if ('run' in step) {
+      commands.push(named(step.run));
+      if (step.env && Object.keys(step.env).length > 0) {
+        diagnostics.push(diagnostic('PCI030', 'error', 'step-level env cannot be expressed in a Buildkite command step (one env for the whole job)', { path: at('steps', i, 'env'), hint: 'move it to the job env or export it in the script' }));
+      }
+    } else if ('buildImage' in step) {
+      commands.push(named(buildImageCommands(step.buildImage, strategy!).join('\n')));
+    } else if ('checkout' in step) {
+      checkouts.push(i);
+      if (step.name) diagnostics.push(diagnostic('PCI031', 'warning', 'Buildkite checks out in its own container: the checkout step name is not shown', { path: at('steps', i, 'name') }));
+    } else if (step.vendor.target === 'buildkite' && typeof step.vendor.step === 'string') {
+      commands.push({ text: step.vendor.step, raw: true });
+    } else if (step.vendor.target === 'buildkite') {
+      diagnostics.push(diagnostic('PCI030', 'error', 'a Buildkite vendor step must be a command string', { path: at('steps', i, 'vendor', 'step'), hint: 'put other step keys in the job vendor.buildkite' }));
+    } else {
+      diagnostics.push(diagnostic('PCI031', 'warning', `a ${step.vendor.target} vendor step has no meaning on Buildkite and is left out`, { path: at('steps', i) }));
+    }
+  });
+  if (checkouts.length > 1) diagnostics.push(diagnostic('PCI031', 'warning', 'Buildkite checks out once per job: only the first checkout step counts', { path: at('steps', checkouts[1]) }));
+  if (checkouts.length > 0 && checkouts[0] !== 0) {
+    diagnostics.push(diagnostic('PCI030', 'warning', 'Buildkite checks out before the first command: the steps before the checkout step see the checked-out tree', { path: at('steps', checkouts[0]), hint: 'make checkout the first step' }));
+  }
+  if (commands.length === 0) commands.push({ text: 'true', raw: false });
+
+  // The pod: strategy pieces, services, resources, checkout.
+  const plugin: KubernetesPluginConfig = {};
+  const annotations = { ...(pod?.annotations ?? {}) };
+  if (Object.keys(annotations).length > 0) plugin.metadata = { annotations };
+  const checkoutStep = checkouts.length > 0 ? job.steps[checkouts[0]] : undefined;
+  if (!checkoutStep) plugin.checkout = { skip: true };
+  else if ('checkout' in checkoutStep) {
+    const params: Record<string, unknown> = {};
+    const { depth, submodules } = checkoutStep.checkout;
+    if (depth !== undefined && depth > 0) {
+      params.cloneFlags = `-v --depth=${depth}`;
+      params.fetchFlags = `-v --prune --depth=${depth}`;
+    }
+    if (submodules !== undefined) params.noSubmodules = !submodules;
+    if (Object.keys(params).length > 0) plugin.checkout = params;
+  }
+  if (checkoutStep && options.gitCredentialsSecret) plugin.gitEnvFrom = [{ secretRef: { name: options.gitCredentialsSecret } }];
+  const taken = new Set<string>(pod?.sidecars.map((s) => s.name!).filter(Boolean));
+  const services = serviceSidecars(id, job, taken);
+  diagnostics.push(...services.diagnostics);
+  const sidecars = [...(pod?.sidecars ?? []), ...services.sidecars];
+  if (sidecars.length > 0) plugin.sidecars = sidecars;
+  if (pod && pod.extraVolumeMounts.length > 0) plugin.extraVolumeMounts = pod.extraVolumeMounts;
+
+  let resources = containerResources(job.runner?.resources);
+  let image = job.image;
+  if (pod?.builderIsContainer) {
+    const builderResources = containerResources(strategy && 'resources' in strategy ? strategy.resources : undefined);
+    if (builderResources && resources) diagnostics.push(diagnostic('PCI031', 'warning', "the builder container takes the strategy's resources; the runner's are not used", { path: at('runner', 'resources') }));
+    resources = builderResources ?? resources;
+    if (job.image && job.image !== pod.image) {
+      diagnostics.push(
+        diagnostic('PCI030', 'warning', `the ${strategy!.strategy} builder is the job's container on agent-stack-k8s: its steps run in ${pod.image}, not ${job.image}`, {
+          path: at('image'),
+          hint: 'move steps that need another image to a job of their own',
+        }),
+      );
+    }
+    image = pod.image;
+  } else if (pod) image = job.image ?? pod.image;
+
+  let stepImage: string | undefined;
+  if (pod) {
+    const container: K8sContainer = { image: image! };
+    if (Object.keys(pod.containerEnv).length > 0) container.env = envVars(pod.containerEnv);
+    if (resources) container.resources = resources;
+    container.securityContext = pod.containerSecurityContext;
+    if (pod.containerMounts.length > 0) container.volumeMounts = pod.containerMounts;
+    plugin.podSpec = { containers: [container] };
+    if (pod.volumes.length > 0) plugin.podSpec.volumes = pod.volumes;
+  } else {
+    stepImage = image;
+    // The default command container is agent-stack-k8s' own: patch it by the name agent-stack-k8s gives it.
+    if (resources) (plugin as Record<string, unknown>).podSpecPatch = { containers: [{ name: commandContainerName, resources }] };
+  }
+  if (services.aliases.length > 0) {
+    const hostAliases = [{ ip: '127.0.0.1', hostnames: services.aliases }];
+    const record = plugin as Record<string, unknown>;
+    if (plugin.podSpec) plugin.podSpec = { hostAliases, ...plugin.podSpec };
+    else record.podSpecPatch = { hostAliases, ...((record.podSpecPatch as object | undefined) ?? {}) };
+  }
+
+  // Runner, conditions, and the rest of the job.
+  const agents: Record<string, string> = {};
+  if (job.runner?.queue) agents.queue = job.runner.queue;
+  for (const label of job.runner?.labels ?? []) {
+    const eq = label.indexOf('=');
+    if (eq > 0) agents[label.slice(0, eq)] = label.slice(eq + 1);
+    else diagnostics.push(diagnostic('PCI031', 'warning', `Buildkite agent tags are key=value: runner label "${label}" is left out`, { path: at('runner', 'labels'), hint: 'write it as key=value, or use runner.queue' }));
+  }
+  if (job.runner?.tags?.length) diagnostics.push(diagnostic('PCI031', 'warning', 'runner tags are GitLab runner tags: Buildkite uses runner.queue and key=value labels', { path: at('runner', 'tags') }));
+  if (job.stage) diagnostics.push(diagnostic('PCI031', 'info', 'Buildkite has no stages: the order comes from depends_on', { path: at('stage') }));
+  if (job.cache) diagnostics.push(diagnostic('PCI031', 'warning', 'agent-stack-k8s has no job cache: the cache is left out', { path: at('cache'), hint: 'use a registry cache (buildImage cacheFrom/cacheTo) or a PersistentVolumeClaim in vendor.buildkite' }));
+  if (job.artifacts?.expireIn) diagnostics.push(diagnostic('PCI031', 'warning', 'Buildkite keeps artifacts for the retention period of the organization: expireIn is left out', { path: at('artifacts', 'expireIn') }));
+  for (const secret of job.secrets) {
+    if (/^(buildkite|bk)/i.test(secret)) diagnostics.push(diagnostic('PCI030', 'error', `Buildkite secret names cannot start with BUILDKITE or BK: ${secret}`, { path: at('secrets'), hint: 'rename the secret' }));
+  }
+  const conditions = conditionKeys(id, job);
+  diagnostics.push(...conditions.diagnostics);
+
+  const polyci: Record<string, YamlValue> = {};
+  if (job.name) polyci.label = job.name;
+  polyci.key = id;
+  const steps: YamlValue[] = [];
+  const dependsOn = [...job.needs];
+  if (job.conditions?.manual) {
+    const key = blockKey(id, stepKeys);
+    stepKeys.add(key);
+    steps.push(escapeDeep({ block: `Run ${job.name ?? id}?`, key, ...(job.needs.length > 0 ? { depends_on: [...job.needs] } : {}), ...conditions.keys }));
+    dependsOn.push(key);
+  }
+  if (dependsOn.length > 0) polyci.depends_on = dependsOn;
+  if (Object.keys(agents).length > 0) polyci.agents = agents;
+  if (stepImage) polyci.image = stepImage;
+  polyci.commands = commands.map((c) => c.text);
+  if (job.timeoutMinutes !== undefined) polyci.timeout_in_minutes = job.timeoutMinutes;
+  if (job.retry !== undefined) polyci.retry = { automatic: { limit: job.retry } };
+  Object.assign(polyci, conditions.keys);
+  if (job.artifacts) polyci.artifact_paths = job.artifacts.paths;
+  const escaped = escapeDeep(polyci) as Record<string, YamlValue>;
+  // Vendor command entries are Buildkite text already.
+  escaped.commands = commands.map((c) => (c.raw ? c.text : escapeInterpolation(c.text)));
+  const env = envBlock(job.env, usedBuiltins(pipeline, job), at('env'), diagnostics);
+  if (job.secrets.length > 0) diagnostics.push(diagnostic('PCI030', 'info', `job "${id}" reads the Buildkite secrets ${job.secrets.join(', ')}: they must exist in the cluster's Buildkite secrets`, { path: at('secrets'), hint: 'Buildkite secrets: https://buildkite.com/docs/pipelines/security/secrets/buildkite-secrets' }));
+
+  // Key order as people write Buildkite steps: what, where, how, then the plugin.
+  const step: Record<string, YamlValue> = {};
+  for (const k of ['label', 'key', 'depends_on', 'agents', 'image']) if (escaped[k] !== undefined) step[k] = escaped[k];
+  if (env) step.env = env;
+  // Buildkite secrets by name: the values never appear in YAML, and they work for plain and plugin steps alike.
+  if (job.secrets.length > 0) step.secrets = job.secrets;
+  for (const k of Object.keys(escaped)) if (step[k] === undefined) step[k] = escaped[k];
+
+  const vendor = { ...(job.vendor?.buildkite ?? {}) };
+  const vendorPlugin = vendor.kubernetes;
+  delete vendor.kubernetes;
+  const hasPlugin = Object.keys(plugin).length > 0 || vendorPlugin !== undefined;
+  const plugins: unknown[] = [];
+  if (hasPlugin) plugins.push({ kubernetes: mergeVendorPlugin(escapeDeep(plugin), vendorPlugin) });
+  if (Array.isArray(vendor.plugins)) plugins.push(...vendor.plugins);
+  else if (vendor.plugins !== undefined) plugins.push(vendor.plugins);
+  delete vendor.plugins;
+  if (plugins.length > 0) step.plugins = plugins as YamlValue;
+  for (const [k, v] of Object.entries(vendor)) {
+    if (step[k] !== undefined) diagnostics.push(diagnostic('PCI030', 'warning', `vendor.buildkite.${k} replaces the ${k} polyci writes`, { path: at('vendor', 'buildkite', k) }));
+    step[k] = v as YamlValue;
+  }
+  steps.push(step);
+  return steps;
+}
+
+function triggerDiagnostics(pipeline: Pipeline): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const t = pipeline.triggers;
+  const settings = 'Buildkite starts builds from the pipeline settings, not from pipeline.yml';
+  if (t.push?.branches) out.push(diagnostic('PCI031', 'warning', `${settings}: set the branch filter to "${t.push.branches.join(' ')}"`, { path: 'triggers.push.branches', hint: 'Pipeline Settings > GitHub > Branch filtering' }));
+  if (t.push?.tags) out.push(diagnostic('PCI031', 'warning', `${settings}: enable "Build tags" for ${t.push.tags.join(' ')}`, { path: 'triggers.push.tags', hint: 'Pipeline Settings > GitHub > Build tags' }));
+  if (t.pullRequest) out.push(diagnostic('PCI031', 'warning', `${settings}: enable "Build pull requests"${t.pullRequest.branches ? ` with the base branch filter ${t.pullRequest.branches.join(' ')}` : ''}`, { path: 'triggers.pullRequest', hint: 'Pipeline Settings > GitHub > Build pull requests' }));
+  for (const [i, s] of (t.schedule ?? []).entries()) out.push(diagnostic('PCI031', 'warning', `${settings}: add a schedule with cron "${s.cron}"`, { path: `triggers.schedule[${i}]`, hint: 'Pipeline Settings > Schedules' }));
+  if (t.manual) out.push(diagnostic('PCI031', 'info', 'Buildkite can always start a build by hand (New Build): triggers.manual needs nothing', { path: 'triggers.manual' }));
+  if (!t.push && (t.pullRequest || t.schedule || t.manual)) out.push(diagnostic('PCI031', 'warning', `${settings}: turn off builds on push`, { path: 'triggers', hint: 'Pipeline Settings > GitHub > Trigger builds after pushing code' }));
+  return out;
+}
+
+/** Emit `.buildkite/pipeline.yml` for a checked pipeline. */
+export function emitBuildkite(pipeline: Pipeline, emitOptions: EmitOptions = {}): EmitResult {
+  const { options, diagnostics } = readBuildkiteOptions(pipeline, emitOptions);
+  diagnostics.push(...triggerDiagnostics(pipeline));
+  const stepKeys = new Set(Object.keys(pipeline.jobs));
+  const steps: YamlValue[] = [];
+  for (const id of stepOrder(pipeline)) steps.push(...jobSteps(pipeline, id, pipeline.jobs[id], options, stepKeys, diagnostics));
+
+  const doc: Record<string, YamlValue> = {};
+  const env = envBlock(pipeline.env, [], 'env', diagnostics);
+  if (env) doc.env = env;
+  const vendor = pipeline.vendor?.buildkite ?? {};
+  for (const [k, v] of Object.entries(vendor)) if (!vendorOptionKeys.has(k) && k !== 'steps') doc[k] = v as YamlValue;
+  doc.steps = [...steps, ...(Array.isArray(vendor.steps) ? (vendor.steps as YamlValue[]) : [])];
+  if (hasErrors(diagnostics)) return { files: [], diagnostics };
+  const contents = `${hashHeader(emitOptions.source)}${nameCommentPrefix}${oneLine(pipeline.name)}\n${toYaml(doc)}`;
+  return { files: [{ path: pipelinePath, contents }], diagnostics };
+}

@@ -1,0 +1,39 @@
+/**
+ * Job services (postgres, redis ...) as sidecars of the job's pod. Containers of a
+ * pod share one network namespace, so a service listens on localhost; a
+ * `hostAliases` entry makes its alias resolve there too, as on the other targets.
+ * https://kubernetes.io/docs/tasks/network/customize-hosts-file-for-pods/
+ */
+import { diagnostic, formatPath, type Diagnostic, type Job } from '@polyci/core';
+import { escapeKubernetesExpansion, isContainerName, type K8sContainer } from './kubernetes';
+
+/** Service sidecars and the host aliases that name them. */
+export function serviceSidecars(jobId: string, job: Job, taken: Set<string>): { sidecars: K8sContainer[]; aliases: string[]; diagnostics: Diagnostic[] } {
+  const sidecars: K8sContainer[] = [];
+  const aliases: string[] = [];
+  const diagnostics: Diagnostic[] = [];
+  job.services.forEach((svc, i) => {
+    const path = formatPath(['jobs', jobId, 'services', i]);
+    const sidecar: K8sContainer = { image: svc.image };
+    // Named after its alias when that is a valid container name; agent-stack-k8s names the others sidecar-N.
+    if (isContainerName(svc.alias) && !taken.has(svc.alias)) {
+      sidecar.name = svc.alias;
+      taken.add(svc.alias);
+    }
+    if (svc.command) sidecar.args = svc.command.map(escapeKubernetesExpansion);
+    if (svc.env) sidecar.env = Object.keys(svc.env).map((name) => ({ name, value: escapeKubernetesExpansion(svc.env![name]) }));
+    if (svc.ports) sidecar.ports = svc.ports.map((containerPort) => ({ containerPort }));
+    sidecar.securityContext = { allowPrivilegeEscalation: false };
+    sidecars.push(sidecar);
+    if (/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/i.test(svc.alias)) aliases.push(svc.alias.toLowerCase());
+    else {
+      diagnostics.push(
+        diagnostic('PCI030', 'warning', `service alias "${svc.alias}" is not a valid host name: the job reaches the service on localhost only`, {
+          path: `${path}.alias`,
+          hint: 'use letters, digits and - in service aliases',
+        }),
+      );
+    }
+  });
+  return { sidecars, aliases, diagnostics };
+}
