@@ -1,7 +1,8 @@
 export { composeTarget } from './target';
 export { emitCompose, composeDocument, composeFileName, defaultRunnerImage, manualJobs, jobSecretNames, runnerEntrypoint, usageComment, builtinFallback } from './emit';
 export { literal, unliteral, fromEnvironment } from './interpolation';
-export { runnerScript, nestedShell, stepNameLine, checkoutMarker } from './script';
+export { runnerScript, nestedShell, stepNameLine, checkoutMarker, parseRunnerScript, type ScriptStep } from './script';
+export { splitStatements, assignmentOf, type ShellStatement, type ShellWord } from './shell-statements';
 export { strategyParts, daemonHealthcheck, unconfinedSecurityOpt, noNewPrivileges } from './strategy';
 export { cpusOf, memLimitOf, cpuQuantityOf, memoryQuantityOf } from './resources';
 export * from './names';

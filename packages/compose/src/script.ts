@@ -16,6 +16,7 @@ import {
   type Job,
 } from '@polyci/core';
 import { workspaceDir } from './names';
+import { assignmentOf, splitStatements } from './shell-statements';
 
 /** The comment that marks where the checkout step was (the workspace is mounted for the whole job). */
 export const checkoutMarker = `# checkout: the repository is bind-mounted at ${workspaceDir}`;
@@ -81,4 +82,58 @@ export function runnerScript(jobId: string, job: Job, strategy: ConcreteStrategy
     }
   });
   return { script: lines.join('\n'), checkout, diagnostics };
+}
+
+/** A step read back from a runner script polyci wrote. */
+export type ScriptStep =
+  | { name?: string; checkout: true }
+  | { name?: string; body: string; env: Record<string, string> };
+
+/**
+ * Read a runner script in polyci's own shape: step names, checkout markers and one
+ * `sh -ec '...'` per step, after an optional readiness wait. Undefined when any
+ * statement is something else (a hand-written script).
+ */
+export function parseRunnerScript(script: string, prelude: readonly string[] = []): { steps: ScriptStep[]; prelude: string[] } | undefined {
+  const seenPrelude: string[] = [];
+  for (let again = true; again; ) {
+    again = false;
+    for (const line of prelude) {
+      if (script === line || script.startsWith(`${line}\n`)) {
+        seenPrelude.push(line);
+        script = script.slice(line.length + 1);
+        again = true;
+      }
+    }
+  }
+  const statements = splitStatements(script);
+  if (!statements) return undefined;
+  const steps: ScriptStep[] = [];
+  let name: string | undefined;
+  for (const st of statements) {
+    if (st.comment !== undefined) {
+      if (`#${st.comment}` !== checkoutMarker) return undefined;
+      steps.push(name !== undefined ? { name, checkout: true } : { checkout: true });
+      name = undefined;
+      continue;
+    }
+    const w = st.words;
+    if (w.some((x) => x.operator)) return undefined;
+    if (w.length === 3 && w[0].raw === 'printf' && w[1].value === '%s\\n' && !w[2].expands && w[2].value.startsWith('--- ') && name === undefined) {
+      name = w[2].value.slice(4);
+      continue;
+    }
+    const env: Record<string, string> = {};
+    let i = 0;
+    for (; i < w.length; i++) {
+      const a = assignmentOf(w[i]);
+      if (!a || w[i].expands) break;
+      env[a.name] = a.value;
+    }
+    if (w.length - i !== 3 || w[i].raw !== 'sh' || w[i + 1].raw !== '-ec' || w[i + 2].expands) return undefined;
+    steps.push(name !== undefined ? { name, body: w[i + 2].value, env } : { body: w[i + 2].value, env });
+    name = undefined;
+  }
+  if (name !== undefined) return undefined;
+  return { steps, prelude: seenPrelude };
 }
