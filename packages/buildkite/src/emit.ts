@@ -41,6 +41,46 @@ export function oneLine(text: string): string {
   return JSON.stringify(text).replace(/[\u007f-\u009f\u2028\u2029\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** The comment line that carries a policy (polyci's own setting: it changes what polyci accepts, not what Buildkite runs). */
+export const policyCommentPrefix = '# polyci policy';
+
+/** Comment lines with what the IR says and Buildkite YAML has no place for: the name and the policies. */
+function metadataComments(pipeline: Pipeline): string {
+  const lines = [`${nameCommentPrefix}${oneLine(pipeline.name)}`];
+  if (Object.keys(pipeline.policy).length > 0) lines.push(`${policyCommentPrefix}: ${oneLine(JSON.stringify(pipeline.policy))}`);
+  for (const [id, job] of Object.entries(pipeline.jobs)) {
+    if (job.policy && Object.keys(job.policy).length > 0) lines.push(`${policyCommentPrefix} jobs.${id}: ${oneLine(JSON.stringify(job.policy))}`);
+  }
+  return lines.map((l) => `${l}\n`).join('');
+}
+
+/** The Buildkite group a job was imported from (vendor.buildkite.group), if any. */
+function groupOf(job: Job): string | undefined {
+  const group = job.vendor?.buildkite?.group;
+  return typeof group === 'string' ? group : undefined;
+}
+
+/** Consecutive jobs of one group go into one group step. */
+function groupSteps(jobs: { group?: string; steps: YamlValue[] }[]): YamlValue[] {
+  const out: YamlValue[] = [];
+  let open: { group: string; steps: YamlValue[] } | undefined;
+  for (const job of jobs) {
+    if (job.group === undefined) {
+      open = undefined;
+      out.push(...job.steps);
+    } else if (open && open.group === job.group) open.steps.push(...job.steps);
+    else {
+      open = { group: job.group, steps: [...job.steps] };
+      out.push(open as unknown as YamlValue);
+    }
+  }
+  return escapeGroupLabels(out);
+}
+
+function escapeGroupLabels(steps: YamlValue[]): YamlValue[] {
+  return steps.map((s) => (s && typeof s === 'object' && !Array.isArray(s) && 'group' in s && typeof s.group === 'string' ? { ...s, group: escapeInterpolation(s.group) } : s));
+}
+
 /** The key of the block step in front of a manual job. */
 export function blockKey(jobId: string, taken: ReadonlySet<string>): string {
   let key = `${jobId}-manual`;
@@ -83,14 +123,19 @@ function envBlock(env: Record<string, string>, builtins: string[], path: string,
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-function mergeVendorPlugin(config: KubernetesPluginConfig, vendor: unknown): Record<string, unknown> {
-  if (!vendor || typeof vendor !== 'object' || Array.isArray(vendor)) return config as Record<string, unknown>;
-  const merged: Record<string, unknown> = { ...config };
-  for (const [k, v] of Object.entries(vendor)) {
-    const ours = merged[k];
-    merged[k] = ours && typeof ours === 'object' && !Array.isArray(ours) && v && typeof v === 'object' && !Array.isArray(v) ? { ...ours, ...v } : v;
+/**
+ * Vendor plugin keys over polyci's: maps merge, lists append (a vendor volume or
+ * mount joins polyci's instead of replacing the daemon's), scalars replace.
+ */
+export function mergeVendorPlugin(ours: unknown, vendor: unknown): unknown {
+  if (vendor === undefined) return ours;
+  if (Array.isArray(ours) && Array.isArray(vendor)) return [...ours, ...vendor];
+  if (ours && vendor && typeof ours === 'object' && typeof vendor === 'object' && !Array.isArray(ours) && !Array.isArray(vendor)) {
+    const merged: Record<string, unknown> = { ...(ours as Record<string, unknown>) };
+    for (const [k, v] of Object.entries(vendor)) merged[k] = mergeVendorPlugin(merged[k], v);
+    return merged;
   }
-  return merged;
+  return vendor;
 }
 
 /** One job as its Buildkite steps (a block step first when it runs by hand). */
@@ -246,6 +291,8 @@ function jobSteps(pipeline: Pipeline, id: string, job: Job, options: BuildkiteOp
   const vendor = { ...(job.vendor?.buildkite ?? {}) };
   const vendorPlugin = vendor.kubernetes;
   delete vendor.kubernetes;
+  // A group is where the step sits, not a key of it (see groupSteps).
+  delete vendor.group;
   const hasPlugin = Object.keys(plugin).length > 0 || vendorPlugin !== undefined;
   const plugins: unknown[] = [];
   if (hasPlugin) plugins.push({ kubernetes: mergeVendorPlugin(escapeDeep(plugin), vendorPlugin) });
@@ -279,8 +326,9 @@ export function emitBuildkite(pipeline: Pipeline, emitOptions: EmitOptions = {})
   const { options, diagnostics } = readBuildkiteOptions(pipeline, emitOptions);
   diagnostics.push(...triggerDiagnostics(pipeline));
   const stepKeys = new Set(Object.keys(pipeline.jobs));
-  const steps: YamlValue[] = [];
-  for (const id of stepOrder(pipeline)) steps.push(...jobSteps(pipeline, id, pipeline.jobs[id], options, stepKeys, diagnostics));
+  const steps = groupSteps(
+    stepOrder(pipeline).map((id) => ({ group: groupOf(pipeline.jobs[id]), steps: jobSteps(pipeline, id, pipeline.jobs[id], options, stepKeys, diagnostics) })),
+  );
 
   const doc: Record<string, YamlValue> = {};
   const env = envBlock(pipeline.env, [], 'env', diagnostics);
@@ -289,6 +337,6 @@ export function emitBuildkite(pipeline: Pipeline, emitOptions: EmitOptions = {})
   for (const [k, v] of Object.entries(vendor)) if (!vendorOptionKeys.has(k) && k !== 'steps') doc[k] = v as YamlValue;
   doc.steps = [...steps, ...(Array.isArray(vendor.steps) ? (vendor.steps as YamlValue[]) : [])];
   if (hasErrors(diagnostics)) return { files: [], diagnostics };
-  const contents = `${hashHeader(emitOptions.source)}${nameCommentPrefix}${oneLine(pipeline.name)}\n${toYaml(doc)}`;
+  const contents = `${hashHeader(emitOptions.source)}${metadataComments(pipeline)}${toYaml(doc)}`;
   return { files: [{ path: pipelinePath, contents }], diagnostics };
 }

@@ -7,4 +7,5 @@ export const buildkiteTarget: Target = {
   title: 'Buildkite with agent-stack-k8s (.buildkite/pipeline.yml)',
   detect: (path, text) => path.replace(/\\/g, '/').endsWith(pipelinePath) || (/(^|\/)\.buildkite\//.test(path) && /^steps:/m.test(text)),
   emit: emitBuildkite,
+  topology: { unit: 'agent-stack-k8s pod', beside: 'sidecar' },
 };
