@@ -1,0 +1,39 @@
+/**
+ * IR fields a Jenkinsfile cannot carry, each reported (PCI031) rather than
+ * dropped silently, and those it carries only approximately (PCI030).
+ */
+import { diagnostic, formatPath, type Diagnostic, type Job } from '@polyci/core';
+import type { ContainerPlan } from './containers';
+import type { JenkinsOptions } from './options';
+
+export function droppedFields(job: Job, id: string, plan: ContainerPlan, options: JenkinsOptions): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const at = (...rest: (string | number)[]) => formatPath(['jobs', id, ...rest]);
+  const drop = (path: string, message: string, hint: string) => out.push(diagnostic('PCI031', 'warning', message, { path, hint }));
+  const pod = options.agent === 'kubernetes' && !plan.hostSocket && plan.containers.length > 0;
+  const runner = job.runner;
+  if (runner?.queue) drop(at('runner', 'queue'), 'runner.queue (a Buildkite queue) has no Jenkins meaning', 'use runner.labels for Jenkins agent labels');
+  if (runner?.tags) drop(at('runner', 'tags'), 'runner.tags (GitLab runner tags) have no Jenkins meaning', 'use runner.labels for Jenkins agent labels');
+  if (runner?.labels && pod) drop(at('runner', 'labels'), 'runner.labels do not apply to a Kubernetes pod agent', 'the pod template decides where the job runs; use --option jenkins.agent=docker to run on labelled nodes');
+  if (runner?.resources && !pod) drop(at('runner', 'resources'), 'runner.resources apply only to a Kubernetes pod agent', 'set resources on the Jenkins node or its Docker daemon');
+  if (job.stage) drop(at('stage'), 'stage (a GitLab stage name) is not used: Jenkins stages come from the job graph', 'remove it, or keep it for GitLab only');
+  if (job.cache) drop(at('cache'), 'Jenkins has no built-in job cache: cache is not written', 'use a registry cache for images, or the Job Cacher plugin through a Jenkins vendor step');
+  if (job.artifacts?.expireIn) drop(at('artifacts', 'expireIn'), 'artifact expiry is a property of the Jenkins job (buildDiscarder), not of one stage', 'configure artifactNumToKeepStr / artifactDaysToKeepStr on the job');
+  job.artifacts?.paths.forEach((p, i) => {
+    if (p.includes(',')) out.push(diagnostic('PCI030', 'error', `artifact path "${p}" contains a comma, which archiveArtifacts reads as a list separator`, { path: at('artifacts', 'paths', i), hint: 'use a glob without commas' }));
+  });
+  if (plan.unusedImage) drop(at('image'), `image is not used: job "${id}" has no run step, and its builds run in the ${plan.strategy?.strategy} builder`, 'remove image, or add the run steps that need it');
+  let first = true;
+  job.steps.forEach((s, i) => {
+    if ('checkout' in s) {
+      if (!first) out.push(diagnostic('PCI030', 'warning', `the checkout of job "${id}" happens when the stage starts, before the steps listed ahead of it`, { path: at('steps', i), hint: 'make checkout the first step' }));
+      if (s.checkout.depth !== undefined) drop(at('steps', i, 'checkout', 'depth'), 'checkout depth is not written: the clone depth is a setting of the branch source', "add the 'Advanced clone behaviours' trait (shallow clone) to the multibranch job");
+      if (s.checkout.submodules !== undefined) drop(at('steps', i, 'checkout', 'submodules'), 'checkout submodules is not written: submodules are a setting of the branch source', "add the 'Advanced sub-modules behaviours' trait to the multibranch job");
+      if (s.name) drop(at('steps', i, 'name'), 'the name of a checkout step is not written: the stage checks out by itself', 'remove it');
+    }
+    if ('vendor' in s && s.vendor.target !== 'jenkins') drop(at('steps', i, 'vendor'), `a ${s.vendor.target} vendor step has no Jenkins equivalent and is left out`, 'add a Jenkins vendor step with the same effect');
+    first = false;
+  });
+  for (const key of Object.keys(job.vendor?.jenkins ?? {})) drop(at('vendor', 'jenkins', key), `vendor.jenkins.${key} has no place in the emitted Jenkinsfile`, 'express it in the IR, or as a Jenkins vendor step');
+  return out;
+}

@@ -1,0 +1,255 @@
+/**
+ * IR to a declarative Jenkinsfile. This file decides what goes where (stages from
+ * the job graph, agents, steps, environment); the templates in templates/*.hbs
+ * spell it, and groovy.ts quotes it.
+ * https://www.jenkins.io/doc/book/pipeline/syntax/
+ */
+import {
+  buildImageCommands,
+  callsDocker,
+  diagnostic,
+  formatPath,
+  headerLines,
+  jobLevels,
+  usedBuiltins,
+  type BuiltinVariable,
+  type Diagnostic,
+  type EmitOptions,
+  type EmitResult,
+  type Job,
+  type Pipeline,
+  type Step,
+} from '@polyci/core';
+import { planContainers, type ContainerPlan } from './containers';
+import { droppedFields } from './dropped';
+import { dockerAgent, dockerWorkflowStep, needsDockerWorkflow } from './docker-workflow';
+import { labelExpression } from './groovy';
+import { podYaml } from './kubernetes';
+import { readOptions, type JenkinsOptions } from './options';
+import { renderJenkinsfile } from './render';
+import { strategyDiagnostics } from './strategy';
+import { readinessStep, type StepView } from './steps';
+
+/** The Jenkins variables that polyci's built-ins map to. */
+export const builtinSources: Record<BuiltinVariable, string> = {
+  POLYCI_BUILD_NUMBER: 'BUILD_NUMBER',
+  POLYCI_COMMIT_SHA: 'GIT_COMMIT',
+  POLYCI_BRANCH: 'BRANCH_NAME',
+};
+
+export type EnvEntry = { name: string; value?: string; credential?: string; builtin?: string };
+
+export type AgentView =
+  | { template: 'agent-any' }
+  | { template: 'agent-label'; label: string }
+  | { template: 'agent-docker'; image: string; args?: string; label?: string }
+  | { template: 'agent-kubernetes'; yaml: string };
+
+export interface StageView {
+  name: string;
+  /** The job id, when the stage name does not say it. */
+  job?: string;
+  agent: AgentView;
+  when?: { branches: string[]; tag: boolean; any: boolean };
+  input?: string;
+  options?: { timeoutMinutes?: number; retry?: number; skipDefaultCheckout?: boolean };
+  environment: EnvEntry[];
+  steps: StepView[];
+  artifacts: string[];
+}
+
+export interface JenkinsfileView {
+  header: string[];
+  name: string;
+  triggers: string[];
+  environment: EnvEntry[];
+  stages: (StageView | { name: string; parallel: StageView[] })[];
+}
+
+function literalEnv(env: Record<string, string>): EnvEntry[] {
+  return Object.keys(env).map((name) => ({ name, value: env[name] }));
+}
+
+/** Secrets a job reads: its own, and those its builds log in or mount with. */
+export function jobSecrets(job: Job): string[] {
+  const names = new Set(job.secrets);
+  for (const s of job.steps) {
+    if (!('buildImage' in s)) continue;
+    if (s.buildImage.login) {
+      names.add(s.buildImage.login.usernameSecret);
+      names.add(s.buildImage.login.passwordSecret);
+    }
+    for (const secret of Object.values(s.buildImage.secrets)) names.add(secret);
+  }
+  return [...names];
+}
+
+function stageEnvironment(pipeline: Pipeline, job: Job): EnvEntry[] {
+  const entries = new Map<string, EnvEntry>();
+  for (const b of usedBuiltins(pipeline, job)) entries.set(b, { name: b, builtin: builtinSources[b] });
+  for (const e of literalEnv(job.env)) entries.set(e.name, e);
+  // Credentials by id: Jenkins binds the secret and masks it in the log; its value is never written.
+  for (const name of jobSecrets(job)) entries.set(name, { name, credential: name });
+  return [...entries.values()];
+}
+
+/** Does a step need the job's Docker daemon? */
+function usesDaemon(step: Step): boolean {
+  return 'buildImage' in step || ('run' in step && callsDocker(step.run));
+}
+
+function stepViews(job: Job, id: string, plan: ContainerPlan, diagnostics: Diagnostic[]): { container?: string; step: StepView }[] {
+  const out: { container?: string; step: StepView }[] = [];
+  let waited = !plan.waitForDaemon;
+  job.steps.forEach((step, i) => {
+    if (!waited && usesDaemon(step)) {
+      out.push({ container: plan.runIn, step: readinessStep() });
+      waited = true;
+    }
+    if ('run' in step) {
+      const sh: StepView = { template: 'step-sh', script: step.run, label: step.name };
+      const env = step.env ?? {};
+      const names = Object.keys(env);
+      out.push({ container: plan.runIn, step: names.length > 0 ? { template: 'step-with-env', env: names.map((n) => `${n}=${env[n]}`), steps: [sh] } : sh });
+    } else if ('buildImage' in step) {
+      const commands = buildImageCommands(step.buildImage, plan.strategy!);
+      out.push({ container: plan.buildIn, step: { template: 'step-sh', script: commands.join('\n'), label: step.name } });
+    } else if ('vendor' in step) {
+      if (step.vendor.target !== 'jenkins') return;
+      if (typeof step.vendor.step === 'string' && step.vendor.step.trim() !== '') {
+        out.push({ container: plan.runIn, step: { template: 'step-raw', groovy: step.vendor.step } });
+      } else {
+        diagnostics.push(diagnostic('PCI030', 'error', `the Jenkins vendor step of job "${id}" must be a string of Groovy steps`, { path: formatPath(['jobs', id, 'steps', i, 'vendor', 'step']), hint: "write it as the step's Groovy text, e.g. junit 'reports/*.xml'" }));
+      }
+    }
+    // checkout: the declarative agent's own checkout, at the start of the stage (see stageOf).
+  });
+  return out;
+}
+
+/** Consecutive steps that run in the same container go into one `container(...)` block. */
+function inContainers(steps: { container?: string; step: StepView }[]): StepView[] {
+  const out: StepView[] = [];
+  let current: { name: string; steps: StepView[] } | undefined;
+  for (const { container, step } of steps) {
+    if (!container) {
+      current = undefined;
+      out.push(step);
+      continue;
+    }
+    if (!current || current.name !== container) {
+      current = { name: container, steps: [] };
+      out.push({ template: 'step-container', ...current });
+    }
+    current.steps.push(step);
+  }
+  return out;
+}
+
+function nodeAgent(job: Job): AgentView {
+  return job.runner?.labels && job.runner.labels.length > 0 ? { template: 'agent-label', label: labelExpression(job.runner.labels) } : { template: 'agent-any' };
+}
+
+function stageOf(pipeline: Pipeline, id: string, name: string, options: JenkinsOptions, diagnostics: Diagnostic[]): StageView {
+  const job = pipeline.jobs[id];
+  const plan = planContainers(job, options.agent === 'docker' ? 'alias' : 'localhost');
+  // The host socket is a Docker node's, not a pod's: such a job runs on a Docker node either way.
+  const docker = options.agent === 'docker' || plan.hostSocket !== undefined;
+  diagnostics.push(...strategyDiagnostics(job, id, plan, options), ...droppedFields(job, id, plan, options));
+  const steps = stepViews(job, id, plan, diagnostics);
+
+  let agent: AgentView;
+  let body: StepView[];
+  if (docker && !needsDockerWorkflow(plan)) {
+    // One container on a Docker node: the declarative docker agent (seed 001's idiom).
+    agent = plan.containers.length === 0 ? nodeAgent(job) : dockerAgent(job, plan);
+    body = steps.map((s) => s.step);
+  } else if (docker) {
+    agent = nodeAgent(job);
+    body = [dockerWorkflowStep(id, plan, steps, diagnostics)];
+  } else if (plan.containers.length === 0) {
+    agent = nodeAgent(job);
+    body = steps.map((s) => s.step);
+  } else {
+    agent = { template: 'agent-kubernetes', yaml: podYaml(plan) };
+    body = inContainers(steps);
+  }
+
+  const checkout = job.steps.some((s) => 'checkout' in s);
+  const conditions = job.conditions;
+  const branches = conditions?.branches ?? [];
+  const tag = conditions?.tags === true;
+  const stage: StageView = {
+    name,
+    job: name === id ? undefined : id,
+    agent,
+    environment: stageEnvironment(pipeline, job),
+    steps: body,
+    artifacts: job.artifacts?.paths ?? [],
+  };
+  if (branches.length > 0 || tag) stage.when = { branches, tag, any: branches.length + (tag ? 1 : 0) > 1 };
+  if (conditions?.manual) stage.input = `Run ${name}?`;
+  if (job.timeoutMinutes || job.retry || !checkout) {
+    // retry(n) counts attempts; the IR counts retries after the first.
+    stage.options = { timeoutMinutes: job.timeoutMinutes, retry: job.retry ? job.retry + 1 : undefined, skipDefaultCheckout: !checkout || undefined };
+  }
+  return stage;
+}
+
+/** Stage names are unique in a Jenkinsfile: the job's name, else its id. */
+function stageNames(pipeline: Pipeline): Map<string, string> {
+  const names = new Map<string, string>();
+  const taken = new Set<string>();
+  for (const [id, job] of Object.entries(pipeline.jobs)) {
+    let name = job.name ?? id;
+    if (taken.has(name)) name = `${name} (${id})`;
+    for (let i = 2; taken.has(name); i++) name = `${job.name ?? id} (${id} ${i})`;
+    taken.add(name);
+    names.set(id, name);
+  }
+  return names;
+}
+
+/** The Jenkinsfile of a checked pipeline. */
+export function emitJenkins(pipeline: Pipeline, emitOptions?: EmitOptions): EmitResult {
+  const { options, diagnostics } = readOptions(emitOptions);
+  if (diagnostics.some((d) => d.severity === 'error')) return { files: [], diagnostics };
+  const names = stageNames(pipeline);
+  const taken = new Set(names.values());
+  const stages: JenkinsfileView['stages'] = [];
+  for (const level of jobLevels(pipeline)) {
+    const views = level.map((id) => stageOf(pipeline, id, names.get(id)!, options, diagnostics));
+    if (views.length === 1) {
+      stages.push(views[0]);
+      continue;
+    }
+    // Jobs of one level of the graph need nothing from each other: they run in parallel.
+    let group = `parallel: ${level.join(', ')}`;
+    for (let i = 2; taken.has(group); i++) group = `parallel ${i}: ${level.join(', ')}`;
+    taken.add(group);
+    stages.push({ name: group, parallel: views });
+  }
+  diagnostics.push(...pipelineDiagnostics(pipeline));
+  const view: JenkinsfileView = {
+    header: headerLines(options.source),
+    name: pipeline.name,
+    triggers: (pipeline.triggers.schedule ?? []).map((s) => s.cron),
+    environment: literalEnv(pipeline.env),
+    stages,
+  };
+  if (diagnostics.some((d) => d.severity === 'error')) return { files: [], diagnostics };
+  return { files: [{ path: 'Jenkinsfile', contents: renderJenkinsfile(view) }], diagnostics };
+}
+
+function pipelineDiagnostics(pipeline: Pipeline): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const t = pipeline.triggers;
+  const branchSource = 'a Jenkinsfile cannot choose what triggers it: configure the branch source of the multibranch job (discovery behaviours, filter by name, build strategies)';
+  if (t.push?.branches) out.push(diagnostic('PCI031', 'warning', 'push branch filters are not written to the Jenkinsfile', { path: 'triggers.push.branches', hint: branchSource }));
+  if (t.push?.tags) out.push(diagnostic('PCI031', 'warning', 'push tag filters are not written to the Jenkinsfile', { path: 'triggers.push.tags', hint: branchSource }));
+  if (t.pullRequest) out.push(diagnostic('PCI031', 'warning', 'pull request triggers are not written to the Jenkinsfile', { path: 'triggers.pullRequest', hint: branchSource }));
+  for (const key of Object.keys(pipeline.vendor?.jenkins ?? {})) {
+    out.push(diagnostic('PCI031', 'warning', `vendor.jenkins.${key} has no place in the emitted Jenkinsfile`, { path: formatPath(['vendor', 'jenkins', key]), hint: 'express it in the IR, or as a Jenkins vendor step' }));
+  }
+  return out;
+}

@@ -1,0 +1,48 @@
+/**
+ * Groovy literals for strings from the IR. Jenkins evaluates a Jenkinsfile as Groovy:
+ * a double-quoted string is a GString that interpolates `${...}`, so user data only
+ * ever goes into single-quoted strings ('...' or '''...''') with `\` and `'` escaped.
+ * http://groovy-lang.org/syntax.html#_single_quoted_string
+ */
+
+// Groovy 2.4 reads `\uXXXX` anywhere in the source before lexing (UnicodeEscapingReader),
+// so control characters are written as the string escapes the lexer knows, and every
+// backslash is doubled so that no `\u` from user data forms such an escape.
+const simpleEscapes: Record<string, string> = { '\\': '\\\\', "'": "\\'", '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };
+
+function escapeChar(c: string, multiline: boolean): string {
+  if (multiline && c === '\n') return '\n';
+  if (multiline && c === '\t') return '\t';
+  return simpleEscapes[c] ?? c;
+}
+
+/** A single-quoted Groovy string ('...') that reads back as exactly `value`. */
+export function groovySingleQuoted(value: string): string {
+  return `'${value.replace(/[\\'\n\r\t\b\f]/g, (c) => escapeChar(c, false))}'`;
+}
+
+/**
+ * A triple-single-quoted Groovy string ('''...''') that reads back as exactly `value`,
+ * for multi-line text (scripts, pod YAML) that should stay readable. The opening
+ * quotes are followed by an escaped newline (a line continuation) so the text starts
+ * on its own line without adding a character.
+ */
+export function groovyTripleQuoted(value: string): string {
+  return `'''\\\n${value.replace(/[\\'\n\r\t\b\f]/g, (c) => escapeChar(c, true))}'''`;
+}
+
+/** The most readable single-quoted literal for `value`: '''...''' when it spans lines. */
+export function groovyString(value: string): string {
+  return value.includes('\n') ? groovyTripleQuoted(value) : groovySingleQuoted(value);
+}
+
+const plainLabel = /^[A-Za-z0-9_.-]+$/;
+
+/**
+ * A Jenkins label expression that requires every label. Labels that are not plain
+ * atoms are quoted as Jenkins' label lexer expects, so `a||b` stays one label.
+ * https://www.jenkins.io/doc/pipeline/steps/workflow-durable-task-step/#node-allocate-node
+ */
+export function labelExpression(labels: readonly string[]): string {
+  return labels.map((l) => (plainLabel.test(l) ? l : `"${l.replace(/[\\"]/g, (c) => `\\${c}`)}"`)).join(' && ');
+}

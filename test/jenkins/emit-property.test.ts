@@ -1,0 +1,110 @@
+/**
+ * Property tests: random pipelines with hostile strings (quotes, backslashes, `$`,
+ * `${...}`, `'''`, newlines, unicode) in names, env values, commands, image tags,
+ * build args, branches, labels and artifacts. All generated Jenkinsfiles go through
+ * ONE Groovy parser run; each must parse, hold no GString with user data, and read
+ * back to exactly the IR's stages, agents, environment and sh steps.
+ */
+import fc from 'fast-check';
+import { shellQuote, type Pipeline } from '@polyci/core';
+import { groovySingleQuoted, groovyString, groovyTripleQuoted, jenkinsTarget } from '@polyci/jenkins';
+import { hostileString } from '../support/arbitraries';
+import { parseGroovy, type GroovyFile } from '../validators';
+import { jenkinsPipelineArb } from './arbitraries';
+import { actualLayout, actualSh, builtinSource, expectedEnvironment, expectedLayout, expectedSh, stageNames } from './expected';
+import { foreignGStrings, readJenkinsfile } from './read-jenkinsfile';
+
+const runs = Number(process.env.POLYCI_PROPERTY_RUNS ?? 300);
+const seed = Number(process.env.POLYCI_SEED ?? Date.now() % 2 ** 31);
+
+interface Case {
+  pipeline: Pipeline;
+  agent: 'kubernetes' | 'docker';
+  text: string;
+  nameLiteral: string;
+}
+
+// eslint-disable-next-line no-console
+console.log(`jenkins property tests: ${runs} pipelines, seed ${seed} (POLYCI_SEED=${seed} to replay)`);
+
+const cases: Case[] = fc.sample(jenkinsPipelineArb, { numRuns: runs, seed }).map((pipeline, i) => {
+  const agent = i % 2 === 0 ? 'kubernetes' : 'docker';
+  const r = jenkinsTarget.emit(pipeline, { agent });
+  if (r.files.length !== 1) throw new Error(`case ${i} emitted nothing: ${JSON.stringify(r.diagnostics)}\n${JSON.stringify(pipeline)}`);
+  const text = r.files[0].contents;
+  const nameLine = text.split('\n').find((l) => l.startsWith('// pipeline: '))!;
+  return { pipeline, agent, text, nameLiteral: nameLine.slice('// pipeline: '.length) };
+});
+
+// Strings alone, in every literal form, including characters beyond the hostile fragments.
+const strings = fc.sample(fc.oneof(hostileString(0), fc.fullUnicodeString({ maxLength: 12 }), fc.constantFrom('\\u0027', '\\\\u0041', "'''", "\\'''", "''", "'", '\\', '\r', '\u0000\u0001\u001f')), { numRuns: runs, seed });
+
+let results: Awaited<ReturnType<typeof parseGroovy>>;
+beforeAll(async () => {
+  const files: GroovyFile[] = cases.map((c, i) => ({ name: `case-${i}/Jenkinsfile`, text: c.text }));
+  files.push({ name: 'names', text: cases.map((c) => `x(${c.nameLiteral})`).join('\n') });
+  files.push({ name: 'strings', text: strings.map((s) => `x(${groovySingleQuoted(s)}, ${groovyTripleQuoted(s)}, ${groovyString(s)})`).join('\n') });
+  results = await parseGroovy(files);
+}, 300000);
+
+const describeCase = (i: number) => `case ${i} (seed ${seed}, agent ${cases[i].agent}):\n${JSON.stringify(cases[i].pipeline)}\n${cases[i].text}`;
+
+test(`${runs} random Jenkinsfiles parse and read back as their IR`, () => {
+  cases.forEach((c, i) => {
+    const r = results[i];
+    try {
+      expect(r.errors).toEqual([]);
+      expect(foreignGStrings(r, Object.values(builtinSource))).toEqual([]);
+      const p = readJenkinsfile(r);
+      expect(p.topLevel).toEqual(['pipeline']);
+      expect(actualLayout(p)).toEqual(expectedLayout(c.pipeline));
+      expect(p.environment).toEqual(Object.fromEntries(Object.entries(c.pipeline.env).map(([k, v]) => [k, { literal: v }])));
+      expect(p.triggers).toEqual((c.pipeline.triggers.schedule ?? []).map((s) => s.cron));
+      const names = stageNames(c.pipeline);
+      for (const [id, job] of Object.entries(c.pipeline.jobs)) {
+        const s = p.stages.find((x) => x.name === names.get(id))!;
+        expect(s).toBeDefined();
+        expect(s.environment).toEqual(expectedEnvironment(c.pipeline, job));
+        expect(actualSh(s)).toEqual(expectedSh(job));
+        expect(s.when.branches).toEqual(job.conditions?.branches ?? []);
+        expect(s.when.tag).toBe(job.conditions?.tags === true);
+        expect(s.input !== undefined).toBe(job.conditions?.manual === true);
+        expect(s.artifacts).toEqual(job.artifacts?.paths ?? []);
+        expect(s.options.timeout).toEqual(job.timeoutMinutes ? [{ time: job.timeoutMinutes, unit: 'MINUTES' }] : undefined);
+        expect(s.options.retry).toEqual(job.retry ? [job.retry + 1] : undefined);
+        // Services: in the pod with their env and command, or docker-workflow sidecars with theirs.
+        for (const svc of job.services) {
+          if (s.agent?.kind === 'kubernetes') {
+            const container = s.agent.pod.spec.containers.find((x: { image: string; env?: unknown[] }) => x.image === svc.image && JSON.stringify(Object.fromEntries(((x.env ?? []) as { name: string; value: string }[]).map((e) => [e.name, e.value]))) === JSON.stringify(svc.env ?? {}));
+            expect(container).toBeDefined();
+            expect(container.args).toEqual(svc.command && svc.command.length > 0 ? svc.command : undefined);
+            expect(s.agent.pod.spec.hostAliases[0].hostnames).toContain(svc.alias);
+          } else {
+            const sidecar = s.sidecars.find((x) => x.image === svc.image && x.args.includes(`--network-alias=${svc.alias}`));
+            expect(sidecar).toBeDefined();
+            expect(sidecar!.env.filter((e) => !e.startsWith("POLYCI_ID="))).toEqual(Object.entries(svc.env ?? {}).map(([k, v]) => `${k}=${v}`));
+            expect(sidecar!.command).toEqual(svc.command && svc.command.length > 0 ? svc.command.map(shellQuote).join(' ') : undefined);
+          }
+        }
+        // Privilege only where the strategy requires it.
+        const privileged = s.agent?.kind === 'kubernetes' ? s.agent.pod.spec.containers.filter((x: { securityContext?: { privileged?: boolean } }) => x.securityContext?.privileged).map((x: { name: string }) => x.name) : s.sidecars.filter((x) => x.args.includes('--privileged')).map(() => 'sidecar');
+        const needs = job.docker && ['dind', 'dind-rootless', 'socket-proxy'].includes(job.docker.strategy) ? 1 : 0;
+        expect(privileged).toHaveLength(needs);
+      }
+    } catch (e) {
+      throw new Error(`${describeCase(i)}\n${(e as Error).message}`);
+    }
+  });
+});
+
+test('the pipeline name in the header reads back exactly', () => {
+  const r = results[cases.length];
+  expect(r.errors).toEqual([]);
+  expect(r.statements.map((s) => (s as { args: unknown[] }).args[0])).toEqual(cases.map((c) => c.pipeline.name));
+});
+
+test(`${runs} hostile strings read back exactly in every literal form`, () => {
+  const r = results[cases.length + 1];
+  expect(r.errors).toEqual([]);
+  expect(r.statements.map((s) => (s as { args: unknown[] }).args)).toEqual(strings.map((s) => [s, s, s]));
+});
