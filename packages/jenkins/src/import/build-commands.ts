@@ -1,0 +1,407 @@
+/**
+ * `sh` scripts back to `buildImage` steps. A script becomes a build only where that is
+ * clean: it is exactly what polyci writes for a build under the job's strategy (the
+ * candidate is re-emitted with core's `buildImageCommands` and must match line for
+ * line), or, written by hand, nothing but `docker build` of some tags followed by
+ * `docker push` of each of them. Anything else stays a `run` step.
+ */
+import { BuildImageSchema, buildImageCommands, type BuildImage, type BuildImageInput, type ConcreteStrategy } from '@polyci/core';
+
+/**
+ * Split one shell command line into words, removing quotes. `${NAME}` and `$NAME` stay
+ * as references. Undefined for anything that is not a plain command (pipes, `;`,
+ * substitutions, redirections), which a build line never needs.
+ */
+export function shellWords(line: string): string[] | undefined {
+  const words: string[] = [];
+  let word: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === ' ' || c === '\t') {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+      continue;
+    }
+    if (c === "'") {
+      const end = line.indexOf("'", i + 1);
+      if (end < 0) return undefined;
+      word = (word ?? '') + line.slice(i + 1, end);
+      i = end;
+      continue;
+    }
+    if (c === '"') {
+      let j = i + 1;
+      let text = '';
+      for (; j < line.length && line[j] !== '"'; j++) {
+        if (line[j] === '\\' && '"\\$`'.includes(line[j + 1] ?? '')) {
+          text += line[j + 1];
+          j++;
+        } else if (line[j] === '`' || (line[j] === '$' && line[j + 1] === '(')) return undefined;
+        else text += line[j];
+      }
+      if (j >= line.length) return undefined;
+      word = (word ?? '') + text;
+      i = j;
+      continue;
+    }
+    if (c === '\\') {
+      if (i + 1 >= line.length) return undefined;
+      word = (word ?? '') + line[i + 1];
+      i++;
+      continue;
+    }
+    if ('|;&<>()`#'.includes(c) || (c === '$' && line[i + 1] === '(')) return undefined;
+    word = (word ?? '') + c;
+  }
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
+/** Reads `--flag value` and `--flag=value` pairs from a word list. */
+class Flags {
+  private i = 0;
+  constructor(private readonly words: string[]) {}
+  done(): boolean {
+    return this.i >= this.words.length;
+  }
+  peek(): string {
+    return this.words[this.i];
+  }
+  /** The value of `names` at the cursor, consuming it; undefined when the cursor is elsewhere. */
+  take(...names: string[]): string | undefined {
+    const w = this.words[this.i];
+    for (const n of names) {
+      if (w === n && this.i + 1 < this.words.length) {
+        this.i += 2;
+        return this.words[this.i - 1];
+      }
+      if (n.startsWith('--') && w.startsWith(`${n}=`)) {
+        this.i += 1;
+        return w.slice(n.length + 1);
+      }
+    }
+    return undefined;
+  }
+  is(word: string): boolean {
+    if (this.words[this.i] !== word) return false;
+    this.i++;
+    return true;
+  }
+  next(): string {
+    return this.words[this.i++];
+  }
+}
+
+function keyValue(s: string): [string, string] | undefined {
+  const eq = s.indexOf('=');
+  return eq > 0 ? [s.slice(0, eq), s.slice(eq + 1)] : undefined;
+}
+
+function secretOf(spec: string): [string, string] | undefined {
+  const m = /^id=([A-Za-z0-9_.-]+),env=([A-Za-z_][A-Za-z0-9_]*)$/.exec(spec);
+  return m ? [m[1], m[2]] : undefined;
+}
+
+const ref = '"?\\$\\{([A-Za-z_][A-Za-z0-9_]*)\\}"?';
+const pipedLogin = (tool: string) => new RegExp(`^printf '%s' ${ref} \\| ${tool} login(?: --storage-driver vfs)? (?:--username|-u) ${ref} --password-stdin(?: (.+))?$`);
+const configLogin = new RegExp(`^printf '\\{"auths":\\{"%s":\\{"auth":"%s"\\}\\}\\}' (.+) "\\$\\(printf '%s:%s' ${ref} ${ref} \\| base64 \\| tr -d '\\\\n'\\)" > (.+)/config\\.json$`);
+
+type Login = NonNullable<BuildImageInput['login']>;
+
+function loginOf(user: string, password: string, server: string | undefined, defaultServer: string): Login {
+  const login: Login = { usernameSecret: user, passwordSecret: password };
+  if (server !== undefined && server !== defaultServer) login.server = server;
+  return login;
+}
+
+function unquoted(word: string | undefined): string | undefined {
+  if (word === undefined) return undefined;
+  const words = shellWords(word);
+  return words && words.length === 1 ? words[0] : undefined;
+}
+
+/** Undo kaniko's absolute paths: "${PWD}"/x is x. */
+function relativeToPwd(path: string): string {
+  if (path === '${PWD}') return '.';
+  if (path.startsWith('${PWD}/')) return path.slice('${PWD}/'.length);
+  return path;
+}
+
+interface Parsed {
+  build: BuildImageInput;
+  /** Lines the candidate accounts for. */
+  lines: number;
+}
+
+function dockerCandidate(lines: string[], lenient: boolean): Parsed | undefined {
+  let i = 0;
+  const build: BuildImageInput = { tags: [], buildArgs: {}, cacheFrom: [], cacheTo: [], platforms: [], labels: {}, secrets: {} };
+  const login = pipedLogin('docker').exec(lines[0] ?? '');
+  if (login) {
+    const server = login[3] === undefined ? undefined : unquoted(login[3]);
+    if (login[3] !== undefined && server === undefined) return undefined;
+    build.login = loginOf(login[2], login[1], server, '');
+    i++;
+  }
+  const words = shellWords(lines[i] ?? '');
+  if (!words || words[0] !== 'docker') return undefined;
+  const f = new Flags(words.slice(1));
+  if (!f.is('build') && !(f.is('buildx') && f.is('build'))) return undefined;
+  let push = false;
+  let context: string | undefined;
+  while (!f.done()) {
+    let v: string | undefined;
+    if ((v = f.take('--file', '-f')) !== undefined) build.dockerfile = v;
+    else if ((v = f.take('--target')) !== undefined) build.target = v;
+    else if ((v = f.take('--build-arg')) !== undefined) {
+      const kv = keyValue(v);
+      if (!kv) return undefined;
+      build.buildArgs![kv[0]] = kv[1];
+    } else if ((v = f.take('--cache-from')) !== undefined) build.cacheFrom!.push(v);
+    else if ((v = f.take('--cache-to')) !== undefined) build.cacheTo!.push(v);
+    else if ((v = f.take('--platform')) !== undefined) build.platforms = v.split(',');
+    else if ((v = f.take('--label')) !== undefined) {
+      const kv = keyValue(v);
+      if (!kv) return undefined;
+      build.labels![kv[0]] = kv[1];
+    } else if ((v = f.take('--secret')) !== undefined) {
+      const s = secretOf(v);
+      if (!s) return undefined;
+      build.secrets![s[0]] = s[1];
+    } else if ((v = f.take('--tag', '-t')) !== undefined) build.tags.push(v);
+    else if (f.is('--push')) push = true;
+    else if (f.is('--load')) continue;
+    else if (!f.peek().startsWith('-') && context === undefined) context = f.next();
+    else return undefined;
+  }
+  if (context === undefined || build.tags.length === 0) return undefined;
+  build.context = context;
+  i++;
+  const pushed: string[] = [];
+  while (i < lines.length) {
+    const w = shellWords(lines[i]);
+    if (!w || w.length !== 3 || w[0] !== 'docker' || w[1] !== 'push') break;
+    pushed.push(w[2]);
+    i++;
+  }
+  if (pushed.length > 0) {
+    if (pushed.join('\n') !== build.tags.join('\n')) return undefined;
+    push = true;
+  }
+  if (lenient && !push) return undefined;
+  build.push = push;
+  return { build, lines: i };
+}
+
+function kanikoCandidate(lines: string[]): Parsed | undefined {
+  let i = 0;
+  const build: BuildImageInput = { tags: [], buildArgs: {}, cacheFrom: [], labels: {} };
+  if (lines[0] === 'mkdir -p /kaniko/.docker') {
+    const login = configLogin.exec(lines[1] ?? '');
+    const server = unquoted(login?.[1]);
+    if (!login || server === undefined) return undefined;
+    build.login = loginOf(login[2], login[3], server, 'https://index.docker.io/v1/');
+    i = 2;
+  }
+  const words = shellWords(lines[i] ?? '');
+  if (!words || words[0] !== '/kaniko/executor') return undefined;
+  const f = new Flags(words.slice(1));
+  let push = true;
+  while (!f.done()) {
+    let v: string | undefined;
+    if ((v = f.take('--context')) !== undefined) build.context = relativeToPwd(v);
+    else if ((v = f.take('--dockerfile')) !== undefined) build.dockerfile = relativeToPwd(v);
+    else if ((v = f.take('--target')) !== undefined) build.target = v;
+    else if ((v = f.take('--build-arg')) !== undefined) {
+      const kv = keyValue(v);
+      if (!kv) return undefined;
+      build.buildArgs![kv[0]] = kv[1];
+    } else if ((v = f.take('--label')) !== undefined) {
+      const kv = keyValue(v);
+      if (!kv) return undefined;
+      build.labels![kv[0]] = kv[1];
+    } else if ((v = f.take('--custom-platform')) !== undefined) build.platforms = [v];
+    else if (f.is('--cache=true')) continue;
+    else if ((v = f.take('--cache-repo')) !== undefined) build.cacheFrom!.push(v);
+    else if ((v = f.take('--destination')) !== undefined) build.tags.push(v);
+    else if (f.is('--no-push')) push = false;
+    else return undefined;
+  }
+  build.push = push;
+  return build.tags.length === 0 ? undefined : { build, lines: i + 1 };
+}
+
+function buildahCandidate(lines: string[]): Parsed | undefined {
+  let i = 0;
+  const build: BuildImageInput = { tags: [], buildArgs: {}, cacheFrom: [], cacheTo: [], platforms: [], labels: {}, secrets: {} };
+  const login = pipedLogin('buildah').exec(lines[0] ?? '');
+  if (login) {
+    const server = unquoted(login[3]);
+    if (server === undefined) return undefined;
+    build.login = loginOf(login[2], login[1], server, 'docker.io');
+    i++;
+  }
+  const words = shellWords(lines[i] ?? '');
+  if (!words || words[0] !== 'buildah' || words[1] !== 'bud') return undefined;
+  const f = new Flags(words.slice(2));
+  let context: string | undefined;
+  while (!f.done()) {
+    let v: string | undefined;
+    if ((v = f.take('--storage-driver')) !== undefined || (v = f.take('--isolation')) !== undefined) continue;
+    if (f.is('--layers')) continue;
+    if ((v = f.take('--file', '-f')) !== undefined) build.dockerfile = v;
+    else if ((v = f.take('--target')) !== undefined) build.target = v;
+    else if ((v = f.take('--build-arg')) !== undefined) {
+      const kv = keyValue(v);
+      if (!kv) return undefined;
+      build.buildArgs![kv[0]] = kv[1];
+    } else if ((v = f.take('--cache-from')) !== undefined) build.cacheFrom!.push(v);
+    else if ((v = f.take('--cache-to')) !== undefined) build.cacheTo!.push(v);
+    else if ((v = f.take('--platform')) !== undefined) build.platforms = v.split(',');
+    else if ((v = f.take('--label')) !== undefined) {
+      const kv = keyValue(v);
+      if (!kv) return undefined;
+      build.labels![kv[0]] = kv[1];
+    } else if ((v = f.take('--secret')) !== undefined) {
+      const s = secretOf(v);
+      if (!s) return undefined;
+      build.secrets![s[0]] = s[1];
+    } else if ((v = f.take('--tag', '-t')) !== undefined) build.tags.push(v);
+    else if (!f.peek().startsWith('-') && context === undefined) context = f.next();
+    else return undefined;
+  }
+  if (context === undefined) return undefined;
+  build.context = context;
+  i++;
+  const pushed: string[] = [];
+  while (i < lines.length) {
+    const w = shellWords(lines[i]);
+    if (!w || w[0] !== 'buildah' || w[1] !== 'push') break;
+    pushed.push(w[w.length - 1]);
+    i++;
+  }
+  build.push = pushed.length > 0;
+  return build.tags.length === 0 ? undefined : { build, lines: i };
+}
+
+/** buildctl reads --output as CSV: a field in double quotes may hold commas. */
+function csvFields(s: string): string[] {
+  const out: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (const c of s) {
+    if (c === '"') quoted = !quoted;
+    else if (c === ',' && !quoted) {
+      out.push(field);
+      field = '';
+    } else field += c;
+  }
+  out.push(field);
+  return out;
+}
+
+function buildkitCandidate(lines: string[]): Parsed | undefined {
+  let i = 0;
+  const build: BuildImageInput = { tags: [], buildArgs: {}, cacheFrom: [], cacheTo: [], platforms: [], labels: {}, secrets: {} };
+  if (/^mkdir -p /.test(lines[0] ?? '')) {
+    const login = configLogin.exec(lines[1] ?? '');
+    const server = unquoted(login?.[1]);
+    if (!login || server === undefined) return undefined;
+    build.login = loginOf(login[2], login[3], server, 'https://index.docker.io/v1/');
+    i = 2;
+  }
+  const words = shellWords(lines[i] ?? '');
+  if (!words || (words[0] !== 'buildctl-daemonless.sh' && words[0] !== 'buildctl') || words[1] !== 'build') return undefined;
+  const f = new Flags(words.slice(2));
+  let dockerfileDir: string | undefined;
+  let filename = 'Dockerfile';
+  let output: string | undefined;
+  while (!f.done()) {
+    let v: string | undefined;
+    if ((v = f.take('--frontend')) !== undefined) {
+      if (v !== 'dockerfile.v0') return undefined;
+    } else if ((v = f.take('--local')) !== undefined) {
+      const kv = keyValue(v);
+      if (kv?.[0] === 'context') build.context = kv[1];
+      else if (kv?.[0] === 'dockerfile') dockerfileDir = kv[1];
+      else return undefined;
+    } else if ((v = f.take('--opt')) !== undefined) {
+      const kv = keyValue(v);
+      if (!kv) return undefined;
+      const [k, value] = kv;
+      if (k === 'filename') filename = value;
+      else if (k === 'target') build.target = value;
+      else if (k.startsWith('build-arg:')) build.buildArgs![k.slice('build-arg:'.length)] = value;
+      else if (k.startsWith('label:')) build.labels![k.slice('label:'.length)] = value;
+      else if (k === 'platform') build.platforms = value.split(',');
+      else return undefined;
+    } else if ((v = f.take('--import-cache')) !== undefined) {
+      const m = /^type=registry,ref=(.+)$/.exec(v);
+      if (!m) return undefined;
+      build.cacheFrom!.push(m[1]);
+    } else if ((v = f.take('--export-cache')) !== undefined) {
+      const m = /^type=registry,ref=(.+),mode=max$/.exec(v);
+      if (!m) return undefined;
+      build.cacheTo!.push(m[1]);
+    } else if ((v = f.take('--secret')) !== undefined) {
+      const s = secretOf(v);
+      if (!s) return undefined;
+      build.secrets![s[0]] = s[1];
+    } else if ((v = f.take('--output')) !== undefined) output = v;
+    else return undefined;
+  }
+  if (!output) return undefined;
+  for (const field of csvFields(output)) {
+    const kv = keyValue(field);
+    if (!kv) return undefined;
+    if (kv[0] === 'name') build.tags.push(...kv[1].split(','));
+    else if (kv[0] === 'push') build.push = kv[1] === 'true';
+    else if (kv[0] !== 'type' || kv[1] !== 'image') return undefined;
+  }
+  const context = build.context ?? '.';
+  const defaultDir = `${context.replace(/\/$/, '')}/Dockerfile`.replace(/\/[^/]*$/, '') || '/';
+  if (dockerfileDir !== undefined && !(dockerfileDir === defaultDir && filename === 'Dockerfile')) {
+    build.dockerfile = dockerfileDir === '.' ? filename : `${dockerfileDir}/${filename}`;
+  }
+  return build.tags.length === 0 ? undefined : { build, lines: i + 1 };
+}
+
+function candidate(lines: string[], strategy: ConcreteStrategy): Parsed | undefined {
+  switch (strategy.strategy) {
+    case 'kaniko':
+      return kanikoCandidate(lines);
+    case 'buildah':
+      return buildahCandidate(lines);
+    case 'buildkit':
+      return buildkitCandidate(lines);
+    default:
+      return dockerCandidate(lines, false);
+  }
+}
+
+/**
+ * The build a script carries out under a strategy, when the script is that build and
+ * nothing else.
+ */
+export function buildFromScript(script: string, strategy: ConcreteStrategy | undefined): BuildImage | undefined {
+  if (!strategy) return undefined;
+  const lines = script.split('\n');
+  try {
+    const parsed = candidate(lines, strategy);
+    if (parsed && parsed.lines === lines.length) {
+      const build = BuildImageSchema.safeParse(parsed.build);
+      if (build.success && buildImageCommands(build.data, strategy).join('\n') === script) return build.data;
+    }
+    // Written by hand: `docker build -t X .` then `docker push X`, on a daemon strategy.
+    if (strategy.strategy === 'dind' || strategy.strategy === 'dind-rootless' || strategy.strategy === 'socket' || strategy.strategy === 'socket-proxy') {
+      const manual = dockerCandidate(lines.map((l) => l.trim()).filter((l) => l !== ''), true);
+      if (manual && manual.lines === lines.filter((l) => l.trim() !== '').length) {
+        const build = BuildImageSchema.safeParse(manual.build);
+        if (build.success) return build.data;
+      }
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
