@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { shellQuote, type Pipeline } from '@polyci/core';
 import { groovySingleQuoted, groovyString, groovyTripleQuoted, jenkinsTarget } from '@polyci/jenkins';
 import { hostileString } from '../support/arbitraries';
-import { parseGroovy, type GroovyFile } from '../validators';
+import { checkKubernetesPlugin, parseGroovy, type GroovyFile } from '../validators';
 import { jenkinsPipelineArb } from './arbitraries';
 import { actualLayout, actualSh, builtinSource, expectedEnvironment, expectedLayout, expectedSh, stageNames } from './expected';
 import { foreignGStrings, readJenkinsfile } from './read-jenkinsfile';
@@ -66,6 +66,11 @@ test(`${runs} random Jenkinsfiles parse and read back as their IR`, () => {
         expect(s).toBeDefined();
         expect(s.environment).toEqual(expectedEnvironment(c.pipeline, job));
         expect(actualSh(s)).toEqual(expectedSh(job));
+        if (s.agent?.kind === 'kubernetes') {
+          // a valid corev1 Pod (kubernetes-models, and no field Kubernetes would drop)
+          expect(s.agent.pod).toMatchObject({ apiVersion: 'v1', kind: 'Pod' });
+          expect(checkKubernetesPlugin({ podSpec: s.agent.pod.spec })).toEqual([]);
+        }
         expect(s.when.branches).toEqual(job.conditions?.branches ?? []);
         expect(s.when.tag).toBe(job.conditions?.tags === true);
         expect(s.input !== undefined).toBe(job.conditions?.manual === true);
@@ -82,7 +87,8 @@ test(`${runs} random Jenkinsfiles parse and read back as their IR`, () => {
           } else {
             const sidecar = s.sidecars.find((x) => x.image === svc.image && x.args.includes(`--network-alias=${svc.alias}`));
             expect(sidecar).toBeDefined();
-            expect(sidecar!.env.filter((e) => !e.startsWith("POLYCI_ID="))).toEqual(Object.entries(svc.env ?? {}).map(([k, v]) => `${k}=${v}`));
+            expect(sidecar!.env.filter((e) => !e.startsWith('POLYCI_ID='))).toEqual(Object.entries(svc.env ?? {}).flatMap(([k, v]) => (v === '' ? [] : [`${k}=${v}`])));
+            for (const [k, v] of Object.entries(svc.env ?? {})) expect(sidecar!.args.split(' ')).toContain(v === '' ? `--env=${k}=` : `--env=${k}`);
             expect(sidecar!.command).toEqual(svc.command && svc.command.length > 0 ? svc.command.map(shellQuote).join(' ') : undefined);
           }
         }

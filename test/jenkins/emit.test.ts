@@ -10,7 +10,7 @@ import { daemonReadinessWait, jobLevels, type Pipeline } from '@polyci/core';
 import { jenkinsTarget } from '@polyci/jenkins';
 import { templateSources } from '../../packages/jenkins/src/templates.generated';
 import { exampleNames, examplesDir, loadExample } from '../support/examples';
-import { lintJenkinsfiles, parseGroovy, type GroovyParseResult } from '../validators';
+import { checkKubernetesPlugin, lintJenkinsfiles, parseGroovy, type GroovyParseResult } from '../validators';
 import { jenkinsPipelineArb } from './arbitraries';
 import { actualLayout, actualSh, builtinSource, expectedEnvironment, expectedLayout, expectedSh, readinessLabel, stageNames } from './expected';
 import { foreignGStrings, readJenkinsfile, type ReadPipeline, type ReadStage } from './read-jenkinsfile';
@@ -80,6 +80,11 @@ describe('examples', () => {
       expect(s).toBeDefined();
       expect(s.environment).toEqual(expectedEnvironment(c.pipeline, job));
       expect(actualSh(s)).toEqual(expectedSh(job));
+      if (s.agent?.kind === 'kubernetes') {
+        // a valid corev1 Pod (kubernetes-models, and no field Kubernetes would drop)
+        expect(s.agent.pod).toMatchObject({ apiVersion: 'v1', kind: 'Pod' });
+        expect(checkKubernetesPlugin({ podSpec: s.agent.pod.spec })).toEqual([]);
+      }
       // A stage checks out only when the job has a checkout step.
       expect('skipDefaultCheckout' in s.options).toBe(!job.steps.some((x) => 'checkout' in x));
     }
@@ -144,7 +149,9 @@ describe('strategies', () => {
 
   test('dind without Kubernetes and without TLS: DOCKER_HOST=tcp://dind:2375', () => {
     const s = stage('dind-no-tls', 'docker', 'build');
-    expect(s.sidecars[0].env).toContain('DOCKER_TLS_CERTDIR=');
+    // set empty, not unset: docker:dind's own default is /certs
+    expect(s.sidecars[0].args.split(' ')).toContain('--env=DOCKER_TLS_CERTDIR=');
+    expect(s.sidecars[0].env).toEqual(['POLYCI_ID=<ID>']);
     expect(s.sidecars[0].command).toBe('--tls=false');
     expect(s.sh[0].insideArgs).toBe('--network=<ID> --env=DOCKER_HOST=tcp://dind:2375');
   });

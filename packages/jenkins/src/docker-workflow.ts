@@ -79,13 +79,14 @@ export function dockerWorkflowStep(id: string, plan: ContainerPlan, steps: { con
         { id: true },
         // The daemon's certificate names its hostname: the alias must be it for TLS to verify.
         { text: ` --network-alias=${c.alias}${c.role === 'daemon' ? ` --hostname=${c.alias}` : ''}` },
-        ...Object.keys(c.env).map((k) => ({ text: ` --env=${k}` })),
+        // withEnv unsets a variable given an empty value (EnvVars.override), so empty ones are spelled out.
+        ...Object.keys(c.env).map((k) => ({ text: c.env[k] === '' ? ` --env=${k}=` : ` --env=${k}` })),
         ...volumeArgs(c, plan, jobSlug),
       ];
       return {
         image: c.image,
         // The values reach `docker run` through the environment, never through its command line.
-        env: Object.entries(c.env).map(([k, v]) => `${k}=${v}`),
+        env: Object.entries(c.env).flatMap(([k, v]) => (v === '' ? [] : [`${k}=${v}`])),
         args: joined(args),
         command: c.args && c.args.length > 0 ? c.args.map(shellQuote).join(' ') : undefined,
       };

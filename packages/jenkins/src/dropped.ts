@@ -23,6 +23,11 @@ export function droppedFields(job: Job, id: string, plan: ContainerPlan, options
     if (p.includes(',')) out.push(diagnostic('PCI030', 'error', `artifact path "${p}" contains a comma, which archiveArtifacts reads as a list separator`, { path: at('artifacts', 'paths', i), hint: 'use a glob without commas' }));
   });
   if (plan.unusedImage) drop(at('image'), `image is not used: job "${id}" has no run step, and its builds run in the ${plan.strategy?.strategy} builder`, 'remove image, or add the run steps that need it');
+  const empty = [
+    ...Object.keys(job.env).filter((k) => job.env[k] === '').map((k) => at('env', k)),
+    ...job.steps.flatMap((s, i) => ('run' in s ? Object.keys(s.env ?? {}).filter((k) => s.env![k] === '').map((k) => at('steps', i, 'env', k)) : [])),
+  ];
+  for (const path of empty) out.push(diagnostic('PCI030', 'warning', 'Jenkins unsets a variable given an empty value (environment, withEnv): the step sees it unset, not empty', { path, hint: 'scripts that need the difference can test ${NAME+x}; or give it a value' }));
   let first = true;
   job.steps.forEach((s, i) => {
     if ('checkout' in s) {
