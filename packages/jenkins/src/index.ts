@@ -1,15 +1,18 @@
-import { generatedMarker, type Target } from '@polyci/core';
+import type { Target } from '@polyci/core';
 import { emitJenkins } from './emit';
+import { detectJenkinsfile, importJenkinsfiles } from './import';
 
 export { emitJenkins } from './emit';
+export { detectJenkinsfile, importJenkinsfile, importJenkinsfiles } from './import';
 export { groovyString, groovySingleQuoted, groovyTripleQuoted, labelExpression } from './groovy';
 export { readOptions, type JenkinsOptions } from './options';
 export { readinessLabel } from './steps';
 
-/** Jenkins declarative pipelines: one Jenkinsfile per pipeline. */
+/** Jenkins declarative pipelines: one Jenkinsfile per pipeline, both directions. */
 export const jenkinsTarget: Target = {
   id: 'jenkins',
   title: 'Jenkins declarative pipeline (Jenkinsfile)',
-  detect: (path, text) => /(^|\/)Jenkinsfile[^/]*$/.test(path) || (/\.(groovy|jenkinsfile)$/.test(path) && /^\s*pipeline\s*\{/m.test(text)) || text.includes(`${generatedMarker}`) && /^\s*pipeline\s*\{/m.test(text),
+  detect: detectJenkinsfile,
   emit: emitJenkins,
+  import: importJenkinsfiles,
 };
