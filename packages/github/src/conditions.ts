@@ -46,3 +46,51 @@ export function jobCondition(conditions: Conditions | undefined, jobId: string, 
   }
   return { condition: parts.length > 0 ? parts.join(' && ') : undefined, manual: conditions.manual === true };
 }
+
+function stringLiteral(s: string): string | undefined {
+  const m = /^'((?:[^']|'')*)'$/.exec(s.trim());
+  return m ? m[1].replace(/''/g, "'") : undefined;
+}
+
+function refTest(test: string): { branch?: string; tags?: true } | undefined {
+  const t = test.trim();
+  let m = /^github\.ref\s*==\s*('(?:[^']|'')*')$/.exec(t);
+  if (m) {
+    const ref = stringLiteral(m[1])!;
+    return ref.startsWith('refs/heads/') ? { branch: ref.slice(11) } : undefined;
+  }
+  m = /^startsWith\(\s*github\.ref\s*,\s*('(?:[^']|'')*')\s*\)$/.exec(t);
+  if (m) {
+    const prefix = stringLiteral(m[1])!;
+    if (prefix === 'refs/tags/') return { tags: true };
+    if (prefix.startsWith('refs/heads/')) return { branch: `${prefix.slice(11)}*` };
+  }
+  return undefined;
+}
+
+/** A job's `if:` back into conditions, when it only tests the ref and the event; undefined otherwise. */
+export function parseJobCondition(expression: string): Conditions | undefined {
+  let e = expression.trim();
+  const wrapped = /^\$\{\{([\s\S]*)\}\}$/.exec(e);
+  if (wrapped) e = wrapped[1].trim();
+  if (e.includes('${{')) return undefined;
+  const conditions: Conditions = {};
+  const parts = e.split(/\s+&&\s+/);
+  for (let part of parts) {
+    part = part.trim();
+    // && binds tighter than ||: an unparenthesised || beside && is not a list of refs.
+    if (parts.length > 1 && part.includes('||') && !(part.startsWith('(') && part.endsWith(')'))) return undefined;
+    if (/^github\.event_name\s*==\s*'workflow_dispatch'$/.test(part)) {
+      conditions.manual = true;
+      continue;
+    }
+    if (part.startsWith('(') && part.endsWith(')')) part = part.slice(1, -1);
+    for (const alt of part.split(/\s+\|\|\s+/)) {
+      const r = refTest(alt);
+      if (!r) return undefined;
+      if (r.tags) conditions.tags = true;
+      if (r.branch !== undefined) (conditions.branches ??= []).push(r.branch);
+    }
+  }
+  return Object.keys(conditions).length > 0 ? conditions : undefined;
+}

@@ -84,6 +84,13 @@ function emitJob(pipeline: Pipeline, jobId: string, job: Job, slug: string, diag
   const { condition, manual } = jobCondition(job.conditions, jobId, diagnostics);
   if (condition) out.if = condition;
 
+  const vendor = job.vendor?.github;
+  if (vendor && typeof vendor.uses === 'string') {
+    // A reusable workflow call is a job without runner or steps: only the vendor keys say what it does.
+    diagnostics.push(diagnostic('PCI030', 'info', `job "${jobId}" calls the reusable workflow ${vendor.uses}; its IR steps are not emitted`, { path: at('vendor', 'github', 'uses') }));
+    for (const [k, v] of Object.entries(vendor)) out[k] = v as YamlValue;
+    return { job: out, manual };
+  }
   const labels = job.runner?.labels ?? [defaultRunsOn];
   out['runs-on'] = labels.length === 1 ? escapeExpressions(labels[0]) : labels.map(escapeExpressions);
   if (job.runner?.queue) diagnostics.push(diagnostic('PCI031', 'warning', `GitHub has no queues: runner.queue of job "${jobId}" is dropped`, { path: at('runner', 'queue'), hint: 'use runner.labels (runs-on)' }));
@@ -167,7 +174,6 @@ function emitJob(pipeline: Pipeline, jobId: string, job: Job, slug: string, diag
   }
   out.steps = steps;
 
-  const vendor = job.vendor?.github;
   if (vendor) for (const [k, v] of Object.entries(vendor)) out[k] = v as YamlValue;
   return { job: out, manual };
 }

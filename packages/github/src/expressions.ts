@@ -48,3 +48,24 @@ export function expressionsIn(value: string): string[] {
   }
   return found;
 }
+
+/** A string cut into literal text and `${{ ... }}` expressions, in order. */
+export function splitExpressions(value: string): { text: string; expression: boolean }[] {
+  const parts: { text: string; expression: boolean }[] = [];
+  let last = 0;
+  let at = value.indexOf('${{');
+  while (at >= 0) {
+    const [expr] = expressionsIn(value.slice(at));
+    if (at > last) parts.push({ text: value.slice(last, at), expression: false });
+    parts.push({ text: expr, expression: true });
+    last = at + expr.length;
+    at = value.indexOf('${{', last);
+  }
+  if (last < value.length) parts.push({ text: value.slice(last), expression: false });
+  return parts;
+}
+
+/** The name in `${{ secrets.NAME }}`, when the whole value is exactly that. */
+export function secretReference(value: string): string | undefined {
+  return /^\$\{\{\s*secrets\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}$/.exec(value)?.[1];
+}

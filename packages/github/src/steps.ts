@@ -88,6 +88,6 @@ export function emitStep(step: Step, index: number, jobId: string, strategy: Con
     const raw = step.vendor.step as { [key: string]: YamlValue };
     return [{ ...(name !== undefined ? { name } : {}), ...raw }];
   }
-  diagnostics.push(diagnostic('PCI030', 'error', `step ${index} of job "${jobId}" is a ${step.vendor.target} step, which GitHub cannot run`, { path: formatPath(['jobs', jobId, 'steps', index, 'vendor']), hint: 'write it as a run step, or give the job a GitHub step (vendor.target: github)' }));
+  diagnostics.push(diagnostic('PCI031', 'warning', `step ${index} of job "${jobId}" is a ${step.vendor.target} step, which has no meaning on GitHub and is left out`, { path: formatPath(['jobs', jobId, 'steps', index, 'vendor']), hint: 'write it as a run step, or add a GitHub step (vendor.target: github) with the same effect' }));
   return [];
 }
