@@ -25,6 +25,8 @@ export interface AgentFacts {
   env: Record<string, string>;
   resources?: Resources;
   vendor: Record<string, unknown>;
+  /** The pipeline's agent, shared by stages without their own. */
+  pipelineLevel?: boolean;
 }
 
 /** Labels of a Jenkins label expression that only ANDs plain labels; otherwise the expression as one label. */
@@ -167,6 +169,8 @@ export function readAgent(call: CallNode, ctx: ImportContext, files: InputFile[]
     if (args !== undefined && argsCall) {
       const rest = dockerArgs(args, facts, ctx, argsCall);
       if (rest.length > 0) facts.vendor.dockerArgs = rest.join(' ');
+      const own = rest.filter((w) => !/^(--entrypoint=|--user=0:0|--security-opt=(seccomp|apparmor)=unconfined)$/.test(w));
+      if (own.length > 0) ctx.report('PCI042', 'info', `docker agent args ${own.join(' ')} have no polyci meaning: kept under vendor.jenkins.dockerArgs`, argsCall);
     }
     for (const [k, c] of d) {
       if (k === 'image' || k === 'label' || k === 'args') continue;

@@ -57,6 +57,27 @@ export function shellWords(line: string): string[] | undefined {
   return words;
 }
 
+/** Split a script into command lines: at newlines outside quotes (a quoted tag may hold one). */
+function commandLines(script: string): string[] {
+  const lines: string[] = [];
+  let quote: string | undefined;
+  let start = 0;
+  for (let i = 0; i < script.length; i++) {
+    const c = script[i];
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === '\\') i++;
+    else if (c === "'" || c === '"') quote = c;
+    else if (c === '\n') {
+      lines.push(script.slice(start, i));
+      start = i + 1;
+    }
+  }
+  lines.push(script.slice(start));
+  return lines;
+}
+
 /** Reads `--flag value` and `--flag=value` pairs from a word list. */
 class Flags {
   private i = 0;
@@ -122,9 +143,16 @@ function unquoted(word: string | undefined): string | undefined {
 
 /** Undo kaniko's absolute paths: "${PWD}"/x is x. */
 function relativeToPwd(path: string): string {
-  if (path === '${PWD}') return '.';
-  if (path.startsWith('${PWD}/')) return path.slice('${PWD}/'.length);
-  return path;
+  const m = /^(?:\$\{PWD\}|\$PWD)(\/.*)?$/.exec(path);
+  if (!m) return path;
+  return m[1] ? m[1].slice(1) || '.' : '.';
+}
+
+/** Lines of a script as a person wrote them: continuations joined, blank lines and indentation dropped. */
+function logicalLines(script: string): string[] {
+  return commandLines(script.replace(/\\\r?\n/g, ' '))
+    .map((l) => l.trim().replace(/\s+/g, ' '))
+    .filter((l) => l !== '');
 }
 
 interface Parsed {
@@ -284,19 +312,23 @@ function buildahCandidate(lines: string[]): Parsed | undefined {
   return build.tags.length === 0 ? undefined : { build, lines: i };
 }
 
-/** buildctl reads --output as CSV: a field in double quotes may hold commas. */
-function csvFields(s: string): string[] {
+/** buildctl reads --output as CSV: a field in double quotes may hold commas (and no quotes). */
+function csvFields(s: string): string[] | undefined {
   const out: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (const c of s) {
-    if (c === '"') quoted = !quoted;
-    else if (c === ',' && !quoted) {
+  for (let i = 0; i <= s.length; ) {
+    if (s[i] === '"') {
+      const end = s.indexOf('"', i + 1);
+      if (end < 0 || (end + 1 < s.length && s[end + 1] !== ',')) return undefined;
+      out.push(s.slice(i + 1, end));
+      i = end + 2;
+    } else {
+      const end = s.indexOf(',', i) < 0 ? s.length : s.indexOf(',', i);
+      const field = s.slice(i, end);
+      if (field.includes('"')) return undefined;
       out.push(field);
-      field = '';
-    } else field += c;
+      i = end + 1;
+    }
   }
-  out.push(field);
   return out;
 }
 
@@ -351,7 +383,9 @@ function buildkitCandidate(lines: string[]): Parsed | undefined {
     else return undefined;
   }
   if (!output) return undefined;
-  for (const field of csvFields(output)) {
+  const fields = csvFields(output);
+  if (!fields) return undefined;
+  for (const field of fields) {
     const kv = keyValue(field);
     if (!kv) return undefined;
     if (kv[0] === 'name') build.tags.push(...kv[1].split(','));
@@ -385,20 +419,22 @@ function candidate(lines: string[], strategy: ConcreteStrategy): Parsed | undefi
  */
 export function buildFromScript(script: string, strategy: ConcreteStrategy | undefined): BuildImage | undefined {
   if (!strategy) return undefined;
-  const lines = script.split('\n');
+  const lines = commandLines(script);
   try {
     const parsed = candidate(lines, strategy);
     if (parsed && parsed.lines === lines.length) {
       const build = BuildImageSchema.safeParse(parsed.build);
       if (build.success && buildImageCommands(build.data, strategy).join('\n') === script) return build.data;
     }
-    // Written by hand: `docker build -t X .` then `docker push X`, on a daemon strategy.
-    if (strategy.strategy === 'dind' || strategy.strategy === 'dind-rootless' || strategy.strategy === 'socket' || strategy.strategy === 'socket-proxy') {
-      const manual = dockerCandidate(lines.map((l) => l.trim()).filter((l) => l !== ''), true);
-      if (manual && manual.lines === lines.filter((l) => l.trim() !== '').length) {
-        const build = BuildImageSchema.safeParse(manual.build);
-        if (build.success) return build.data;
-      }
+    // Written by hand. A daemonless builder's command line can only be a build; on a daemon
+    // strategy, `docker build -t X .` alone may be a local build for later steps, so only
+    // build-then-push of the same tags is one.
+    const written = logicalLines(script);
+    const daemonless = strategy.strategy === 'kaniko' || strategy.strategy === 'buildah' || strategy.strategy === 'buildkit';
+    const manual = daemonless ? candidate(written, strategy) : dockerCandidate(written, true);
+    if (manual && manual.lines === written.length) {
+      const build = BuildImageSchema.safeParse(manual.build);
+      if (build.success) return build.data;
     }
   } catch {
     return undefined;

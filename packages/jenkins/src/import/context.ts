@@ -45,6 +45,7 @@ export class ImportContext {
   report(code: DiagnosticCode, severity: Severity, message: string, at: Span | number | undefined, hint?: string, path?: string): void {
     const offset = typeof at === 'number' ? at : at?.start ?? 0;
     const { line, column } = this.position(offset);
+    if (this.diagnostics.some((d) => d.code === code && d.message === message && d.line === line && d.column === column)) return;
     this.diagnostics.push(diagnostic(code, severity, message, { file: this.file, line, column, hint, path }));
   }
 }

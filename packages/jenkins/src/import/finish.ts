@@ -142,10 +142,10 @@ export function finishJob(draft: JobDraft, agent: AgentFacts | undefined, ctx: I
         const rest = withoutStrategyEnv(c.env, strategy);
         Object.assign(env, rest);
         if (c.envFrom.length > 0) ctx.report('PCI041', 'warning', `container ${c.name} takes ${c.envFrom.join(', ')} from Kubernetes objects (valueFrom): not carried over`, draft.at);
-      } else if (c.role === 'docker-cli' && strategy) {
-        // the strategy's client container, unused by the steps
-      } else services.push(serviceFromContainer(c, pod.localAliases));
+      } else if (!c.idle && c.role !== 'docker-cli') services.push(serviceFromContainer(c, pod.localAliases));
     }
+    // A daemonless builder that none of this stage's steps use (a pod shared by all stages).
+    if (agent.pipelineLevel && strategy && pod.strategyContainer && ['kaniko', 'buildah', 'buildkit'].includes(strategy.strategy) && !used.has(pod.strategyContainer)) strategy = undefined;
   }
 
   if (!strategy && draft.sidecars.length > 0) {

@@ -8,6 +8,7 @@ import { decodeInput, diagnostic, generatedMarker, parsePipeline, type Diagnosti
 import { ImportContext } from './context';
 import { callName, statementCall } from './evaluate';
 import { parseGroovy } from './parser';
+import { stringParts } from './strings';
 import { readPipeline } from './pipeline';
 
 /** Does this file look like a Jenkinsfile? */
@@ -23,6 +24,17 @@ function pipelineName(path: string): string {
   const stem = file.replace(/^Jenkinsfile[._-]?/, '').replace(/\.(groovy|jenkinsfile|jenkins)$/i, '');
   const name = stem || parts[parts.length - 2] || 'jenkins';
   return name.slice(0, 200);
+}
+
+/** The name polyci writes above the pipeline block: `// pipeline: 'name'`. */
+function writtenName(comments: { text: string; offset: number }[], before: number): string | undefined {
+  for (const c of comments) {
+    if (c.offset > before) break;
+    const m = /^\/\/ pipeline: ('(?:[^'\\\r\n]|\\.)*')\s*$/.exec(c.text);
+    const parts = m ? stringParts(m[1], 0) : undefined;
+    if (parts && typeof parts[0] === 'string' && parts[0] !== '') return parts[0].slice(0, 200);
+  }
+  return undefined;
 }
 
 function emptyPipeline(name: string): Pipeline {
@@ -52,7 +64,7 @@ export function importJenkinsfile(file: InputFile, files: InputFile[] = [file]):
     return { pipeline: emptyPipeline(name), diagnostics: ctx.diagnostics };
   }
   const rest = parsed.statements.filter((s) => statementCall(s) !== pipelineCall);
-  const input = readPipeline(pipelineCall, rest, ctx, files, name);
+  const input = readPipeline(pipelineCall, rest, ctx, files, writtenName(parsed.comments, pipelineCall.start) ?? name);
   const checked = parsePipeline(input);
   if (!checked.pipeline) {
     for (const d of checked.diagnostics) ctx.diagnostics.push({ ...d, file: file.path, message: `imported pipeline: ${d.message}` });

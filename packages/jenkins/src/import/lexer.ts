@@ -133,7 +133,7 @@ export function groovyLexer(): GroovyLexer {
     token({ name: 'LineContinuation', pattern: /\\\r?\n/, group: ChevrotainLexer.SKIPPED, line_breaks: true }),
     token({ name: 'Shebang', pattern: { exec: (text: string, offset: number) => (offset === 0 ? /^#![^\r\n]*/.exec(text) : null) }, group: ChevrotainLexer.SKIPPED, line_breaks: false }),
     token({ name: 'BlockComment', pattern: /\/\*[\s\S]*?\*\//, group: ChevrotainLexer.SKIPPED, line_breaks: true }),
-    token({ name: 'LineComment', pattern: /\/\/[^\r\n]*/, group: ChevrotainLexer.SKIPPED }),
+    token({ name: 'LineComment', pattern: /\/\/[^\r\n]*/, group: 'comments' }),
     token({ name: 'Newline', pattern: /\r\n|\r|\n|\u2028|\u2029|\u0085/, line_breaks: true }),
     token({ name: 'TripleDoubleString', pattern: { exec: stringPattern('"""') }, line_breaks: true, categories: [StringLiteral], start_chars_hint: ['"'] }),
     token({ name: 'TripleSingleString', pattern: { exec: stringPattern("'''") }, line_breaks: true, categories: [StringLiteral], start_chars_hint: ["'"] }),

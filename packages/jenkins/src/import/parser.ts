@@ -21,6 +21,8 @@ export interface SyntaxError {
 export interface ParseResult {
   statements: Statement[];
   errors: SyntaxError[];
+  /** `//` comments, for what polyci writes in them (the pipeline's name). */
+  comments: { text: string; offset: number }[];
 }
 
 type Interpolation = { expr: Expr | undefined; source: string; start: number };
@@ -772,7 +774,7 @@ export function parseGroovy(text: string): ParseResult {
   const lexed = lexer.tokenize(text);
   if (lexed.errors.length > 0) {
     const e = lexed.errors[0];
-    return { statements: [], errors: [{ message: lexMessage(text, e.offset), offset: e.offset, line: e.line, column: e.column }] };
+    return { statements: [], comments: [], errors: [{ message: lexMessage(text, e.offset), offset: e.offset, line: e.line, column: e.column }] };
   }
   const p = parser();
   p.baseOffset = 0;
@@ -789,6 +791,7 @@ export function parseGroovy(text: string): ParseResult {
     const offset = atEnd ? text.length : t.startOffset;
     return {
       statements: [],
+      comments: [],
       errors: [
         {
           message: atEnd ? `unexpected end of file: ${simplify(e.message)}` : simplify(e.message),
@@ -799,7 +802,8 @@ export function parseGroovy(text: string): ParseResult {
       ],
     };
   }
-  return { statements, errors: [] };
+  const comments = (lexed.groups.comments ?? []).map((t) => ({ text: t.image, offset: t.startOffset }));
+  return { statements, errors: [], comments };
 }
 
 function lexMessage(text: string, offset: number): string {

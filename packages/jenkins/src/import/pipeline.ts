@@ -168,7 +168,7 @@ export function readPipeline(pipelineCall: CallNode, rest: Statement[], ctx: Imp
 
   const d = directivesOf(pipelineCall, ctx, 'pipeline');
   const agentCall = d.get('agent');
-  if (agentCall) top.agent = readAgent(agentCall, ctx, files);
+  if (agentCall) top.agent = { ...readAgent(agentCall, ctx, files), pipelineLevel: true };
   else ctx.report('PCI041', 'warning', 'pipeline without an agent directive (Jenkins requires one)', pipelineCall);
   const environment = d.get('environment');
   if (environment) readEnvironment(environment, pipelineEnv, ctx);

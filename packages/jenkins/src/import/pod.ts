@@ -21,6 +21,8 @@ export interface PodContainer {
   resources?: Resources;
   privileged: boolean;
   mounts: { volume: string; path: string }[];
+  /** Waits for steps (`cat` with a tty, `sleep infinity`) instead of running a program of its own. */
+  idle: boolean;
 }
 
 export interface PodFacts {
@@ -64,7 +66,10 @@ function containerOf(c: Obj, index: number): PodContainer {
   const ports = Array.isArray(c.ports) ? c.ports.flatMap((p) => (isObj(p) && typeof p.containerPort === 'number' ? [p.containerPort] : [])) : [];
   const mounts = Array.isArray(c.volumeMounts) ? c.volumeMounts.flatMap((m) => (isObj(m) && typeof m.name === 'string' && typeof m.mountPath === 'string' ? [{ volume: m.name, path: m.mountPath }] : [])) : [];
   const name = typeof c.name === 'string' ? c.name : `container-${index}`;
+  const run = [...(strings(c.command) ?? []), ...(strings(c.args) ?? [])].join(' ');
+  const idle = /^(\/busybox\/)?cat$|^(\/bin\/)?sleep (infinity|\d{4,})$|^(\/bin\/)?(sh|bash) -c '?(sleep|tail -f)/.test(run);
   return {
+    idle,
     name,
     image,
     role: name === 'jnlp' ? 'jnlp' : imageFacts(image).role,

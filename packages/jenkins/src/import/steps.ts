@@ -175,7 +175,7 @@ function readStatement(s: Statement, job: JobDraft, ctx: ImportContext, scope: S
       const label = stringValue(namedArg(call, 'label'), ctx);
       if (script === undefined) return keep(s, job, ctx, scope, false, 'sh with a computed script');
       if (isScaffolding(script, label)) return true;
-      if (script.trim() === '') {
+      if (script === '') {
         ctx.report('PCI041', 'warning', 'empty sh step left out', call);
         return true;
       }
