@@ -17,7 +17,7 @@ const extrasArb = fc.record({
   artifacts: fc.option(fc.array(hostileString().filter((s) => !s.includes(',')), { minLength: 1, maxLength: 2 }), { nil: undefined }),
   services: fc.array(
     fc.record({
-      alias: fc.stringMatching(/^[a-z][a-z0-9_-]{0,8}$/),
+      alias: fc.stringMatching(/^[a-z][a-z0-9_-]{0,8}$/).filter((a) => a !== 'dind' && a !== 'socket-proxy'),
       image: imageArb,
       env: fc.dictionary(envNameArb, hostileString(0), { maxKeys: 2 }),
       command: fc.option(fc.array(hostileString(0), { maxLength: 2 }), { nil: undefined }),

@@ -6,7 +6,7 @@
  * back to exactly the IR's stages, agents, environment and sh steps.
  */
 import fc from 'fast-check';
-import { shellQuote, type Pipeline } from '@polyci/core';
+import { clientEnv, daemonEnv, jobStrategy, shellQuote, strategyImages, usesTls, type Pipeline } from '@polyci/core';
 import { groovySingleQuoted, groovyString, groovyTripleQuoted, jenkinsTarget } from '@polyci/jenkins';
 import { hostileString } from '../support/arbitraries';
 import { checkKubernetesPlugin, parseGroovy, type GroovyFile } from '../validators';
@@ -92,6 +92,33 @@ test(`${runs} random Jenkinsfiles parse and read back as their IR`, () => {
             expect(sidecar!.command).toEqual(svc.command && svc.command.length > 0 ? svc.command.map(shellQuote).join(' ') : undefined);
           }
         }
+        // The client reaches the daemon exactly as the strategy says: host, port, TLS and certs.
+        const strategy = jobStrategy(job);
+        if (strategy && ['dind', 'dind-rootless', 'socket-proxy'].includes(strategy.strategy)) {
+          if (s.agent?.kind === 'kubernetes') {
+            const byName = (n: string) => s.agent!.pod.spec.containers.find((x: { name: string }) => x.name === n);
+            const env = (x: { env?: { name: string; value: string }[] }) => Object.fromEntries((x.env ?? []).map((e) => [e.name, e.value]));
+            expect(env(byName('docker'))).toEqual(clientEnv(strategy, 'localhost'));
+            expect(env(byName(strategy.strategy === 'socket-proxy' ? 'socket-proxy' : 'dind'))).toEqual(daemonEnv(strategy));
+            expect(byName('docker').volumeMounts).toEqual(usesTls(strategy) ? [{ name: 'docker-certs', mountPath: '/certs/client', readOnly: true }] : undefined);
+          } else {
+            const alias = strategy.strategy === 'socket-proxy' ? 'socket-proxy' : 'dind';
+            for (const sh of s.sh.filter((x) => x.inside)) {
+              const flags = sh.insideArgs!.split(' ');
+              expect(flags.filter((f) => f.startsWith('--env='))).toEqual(Object.entries(clientEnv(strategy, alias)).map(([k, v]) => `--env=${k}=${v}`));
+              expect(flags.includes('--volume=<ID>-docker-certs:/certs/client:ro')).toBe(usesTls(strategy));
+              expect(flags).toContain('--network=<ID>');
+            }
+            const daemonSidecar = s.sidecars.find((x) => x.args.includes(`--network-alias=${alias} `));
+            expect(daemonSidecar?.image).toBe(strategyImages(strategy).daemon);
+          }
+        }
+        if (strategy?.strategy === 'socket') {
+          // seed 001's docker agent; with services, docker-workflow containers on a build network
+          if (job.services.length === 0) expect(s.agent).toMatchObject({ kind: 'docker', args: `-v ${strategy.path}:/var/run/docker.sock` });
+          else for (const sh of s.sh) expect(sh.insideArgs).toContain(`-v ${strategy.path}:/var/run/docker.sock`);
+        }
+        if (job.runner?.labels && (s.agent?.kind === 'docker' || s.agent?.kind === 'label')) expect(s.agent.label).toBeDefined();
         // Privilege only where the strategy requires it.
         const privileged = s.agent?.kind === 'kubernetes' ? s.agent.pod.spec.containers.filter((x: { securityContext?: { privileged?: boolean } }) => x.securityContext?.privileged).map((x: { name: string }) => x.name) : s.sidecars.filter((x) => x.args.includes('--privileged')).map(() => 'sidecar');
         const needs = job.docker && ['dind', 'dind-rootless', 'socket-proxy'].includes(job.docker.strategy) ? 1 : 0;

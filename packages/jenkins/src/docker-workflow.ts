@@ -68,6 +68,12 @@ function joined(parts: ArgPart[]): ArgPart[] {
 export function dockerWorkflowStep(id: string, plan: ContainerPlan, steps: { container?: string; step: StepView }[], diagnostics: Diagnostic[]): StepView {
   const jobSlug = id.replace(/[^A-Za-z0-9_.-]/g, '-');
   const byName = new Map(plan.containers.map((c) => [c.name, c]));
+  const daemon = plan.containers.find((c) => c.role === 'daemon');
+  plan.containers.forEach((c) => {
+    if (c.role === 'service' && daemon && c.alias === daemon.alias) {
+      diagnostics.push(diagnostic('PCI030', 'error', `service alias "${c.alias}" is the network alias of the job's ${plan.strategy?.strategy} sidecar`, { path: formatPath(['jobs', id, 'services']), hint: `rename the service: "${c.alias}" must answer for the Docker daemon` }));
+    }
+  });
   const sidecars = plan.containers
     .filter((c) => c.role === 'daemon' || c.role === 'service')
     .map((c) => {

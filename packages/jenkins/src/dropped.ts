@@ -2,11 +2,11 @@
  * IR fields a Jenkinsfile cannot carry, each reported (PCI031) rather than
  * dropped silently, and those it carries only approximately (PCI030).
  */
-import { diagnostic, formatPath, type Diagnostic, type Job } from '@polyci/core';
+import { diagnostic, formatPath, usedBuiltins, type Diagnostic, type Job, type Pipeline } from '@polyci/core';
 import type { ContainerPlan } from './containers';
 import type { JenkinsOptions } from './options';
 
-export function droppedFields(job: Job, id: string, plan: ContainerPlan, options: JenkinsOptions): Diagnostic[] {
+export function droppedFields(pipeline: Pipeline, job: Job, id: string, plan: ContainerPlan, options: JenkinsOptions): Diagnostic[] {
   const out: Diagnostic[] = [];
   const at = (...rest: (string | number)[]) => formatPath(['jobs', id, ...rest]);
   const drop = (path: string, message: string, hint: string) => out.push(diagnostic('PCI031', 'warning', message, { path, hint }));
@@ -28,6 +28,10 @@ export function droppedFields(job: Job, id: string, plan: ContainerPlan, options
     ...job.steps.flatMap((s, i) => ('run' in s ? Object.keys(s.env ?? {}).filter((k) => s.env![k] === '').map((k) => at('steps', i, 'env', k)) : [])),
   ];
   for (const path of empty) out.push(diagnostic('PCI030', 'warning', 'Jenkins unsets a variable given an empty value (environment, withEnv): the step sees it unset, not empty', { path, hint: 'scripts that need the difference can test ${NAME+x}; or give it a value' }));
+  // GIT_COMMIT comes from the stage's own checkout.
+  if (!job.steps.some((s) => 'checkout' in s) && usedBuiltins(pipeline, job).includes('POLYCI_COMMIT_SHA')) {
+    out.push(diagnostic('PCI030', 'warning', `job "${id}" uses POLYCI_COMMIT_SHA without a checkout step: Jenkins sets GIT_COMMIT only when the stage checks out`, { path: at('steps'), hint: 'add a checkout step to the job' }));
+  }
   let first = true;
   job.steps.forEach((s, i) => {
     if ('checkout' in s) {

@@ -155,7 +155,7 @@ function stageOf(pipeline: Pipeline, id: string, name: string, options: JenkinsO
   const plan = planContainers(job, options.agent === 'docker' ? 'alias' : 'localhost');
   // The host socket is a Docker node's, not a pod's: such a job runs on a Docker node either way.
   const docker = options.agent === 'docker' || plan.hostSocket !== undefined;
-  diagnostics.push(...strategyDiagnostics(job, id, plan, options), ...droppedFields(job, id, plan, options));
+  diagnostics.push(...strategyDiagnostics(job, id, plan, options), ...droppedFields(pipeline, job, id, plan, options));
   const steps = stepViews(job, id, plan, diagnostics);
 
   let agent: AgentView;

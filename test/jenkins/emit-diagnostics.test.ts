@@ -1,0 +1,119 @@
+/**
+ * Nothing the IR says is dropped silently: every field the Jenkinsfile cannot carry
+ * gets a diagnostic with its IR path, and what would be wrong output is an error.
+ */
+import { validatePipeline, type Diagnostic, type Pipeline, type PipelineInput } from '@polyci/core';
+import { jenkinsTarget } from '@polyci/jenkins';
+import { parseGroovy } from '../validators';
+import { readJenkinsfile } from './read-jenkinsfile';
+
+function checked(input: PipelineInput): Pipeline {
+  const r = validatePipeline(input);
+  if (!r.pipeline) throw new Error(JSON.stringify(r.diagnostics));
+  return r.pipeline;
+}
+
+const byPath = (ds: Diagnostic[]) => Object.fromEntries(ds.map((d) => [d.path, `${d.code} ${d.severity}`]));
+
+const kitchenSink = checked({
+  name: 'kitchen sink',
+  triggers: { push: { branches: ['main'], tags: ['v*'] }, pullRequest: { branches: ['main'] }, schedule: [{ cron: 'H 2 * * 1-5' }], manual: true },
+  vendor: { jenkins: { disableConcurrentBuilds: true }, gitlab: { workflow: {} } },
+  jobs: {
+    test: {
+      stage: 'test',
+      image: 'node:22.11',
+      runner: { queue: 'default', tags: ['docker'], labels: ['linux'], resources: { cpu: '1', memory: '1Gi' } },
+      cache: { key: 'npm', paths: ['.npm'] },
+      artifacts: { paths: ['coverage/**'], expireIn: '1 week' },
+      env: { EMPTY: '' },
+      steps: [
+        { run: 'npm ci' },
+        { name: 'Get the code', checkout: { depth: 1, submodules: true } },
+        { vendor: { target: 'gitlab', step: { script: ['x'] } } },
+        { vendor: { target: 'jenkins', step: "junit 'reports/*.xml'" } },
+      ],
+      vendor: { jenkins: { options: ['x'] } },
+    },
+  },
+});
+
+describe('kitchen sink', () => {
+  test.each(['kubernetes', 'docker'])('%s: each dropped or approximated field has its diagnostic', (agent) => {
+    const r = jenkinsTarget.emit(kitchenSink, { agent });
+    expect(r.files).toHaveLength(1);
+    const found = byPath(r.diagnostics);
+    expect(found).toMatchObject({
+      'triggers.push.branches': 'PCI031 warning',
+      'triggers.push.tags': 'PCI031 warning',
+      'triggers.pullRequest': 'PCI031 warning',
+      'vendor.jenkins.disableConcurrentBuilds': 'PCI031 warning',
+      'jobs.test.stage': 'PCI031 warning',
+      'jobs.test.runner.queue': 'PCI031 warning',
+      'jobs.test.runner.tags': 'PCI031 warning',
+      'jobs.test.cache': 'PCI031 warning',
+      'jobs.test.artifacts.expireIn': 'PCI031 warning',
+      'jobs.test.env.EMPTY': 'PCI030 warning',
+      'jobs.test.steps[1]': 'PCI030 warning',
+      'jobs.test.steps[1].checkout.depth': 'PCI031 warning',
+      'jobs.test.steps[1].checkout.submodules': 'PCI031 warning',
+      'jobs.test.steps[1].name': 'PCI031 warning',
+      'jobs.test.steps[2].vendor': 'PCI031 warning',
+      'jobs.test.vendor.jenkins.options': 'PCI031 warning',
+    });
+    // labels go to a node agent; resources to a pod: each mode drops the other one
+    if (agent === 'kubernetes') expect(found['jobs.test.runner.labels']).toBe('PCI031 warning');
+    else expect(found['jobs.test.runner.resources']).toBe('PCI031 warning');
+    expect(r.diagnostics.every((d) => d.path !== undefined && d.hint !== undefined)).toBe(true);
+  });
+
+  test('what the Jenkinsfile carries: cron trigger, Jenkins vendor step, artifacts, the checkout', async () => {
+    const [k8s, docker] = ['kubernetes', 'docker'].map((agent) => jenkinsTarget.emit(kitchenSink, { agent }).files[0].contents);
+    const parsed = await parseGroovy([{ name: 'k8s', text: k8s }, { name: 'docker', text: docker }]);
+    for (const p of parsed) {
+      const read = readJenkinsfile(p);
+      expect(read.triggers).toEqual(['H 2 * * 1-5']);
+      const [stage] = read.stages;
+      expect(stage.artifacts).toEqual(['coverage/**']);
+      expect(stage.options.skipDefaultCheckout).toBeUndefined();
+      expect(JSON.stringify(stage.steps)).toContain('"call":"junit","args":["reports/*.xml"]');
+    }
+    expect(readJenkinsfile(parsed[1]).stages[0].agent).toEqual({ kind: 'docker', image: 'node:22.11', label: 'linux' });
+    expect(readJenkinsfile(parsed[0]).stages[0].agent?.pod.spec.containers[0].resources).toEqual({ requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } });
+  });
+});
+
+describe('errors: no output rather than wrong output', () => {
+  const base = (job: Record<string, unknown>): Pipeline => checked({ name: 'p', jobs: { j: { steps: [{ run: 'true' }], ...job } } });
+
+  test('an artifact path with a comma (archiveArtifacts splits on commas)', () => {
+    const r = jenkinsTarget.emit(base({ artifacts: { paths: ['a,b'] } }));
+    expect(r.files).toEqual([]);
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({ code: 'PCI030', severity: 'error', path: 'jobs.j.artifacts.paths[0]' }));
+  });
+
+  test('a Jenkins vendor step that is not Groovy text', () => {
+    const r = jenkinsTarget.emit(base({ steps: [{ vendor: { target: 'jenkins', step: { junit: 'x' } } }] }));
+    expect(r.files).toEqual([]);
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({ code: 'PCI030', severity: 'error', path: 'jobs.j.steps[0].vendor.step' }));
+  });
+
+  test('docker agent: a service image the shell would split, and a service alias taken by the daemon', () => {
+    const r = jenkinsTarget.emit(
+      base({ docker: { strategy: 'dind' }, image: 'docker:27.3.1-cli', steps: [{ run: 'docker info' }], services: [{ alias: 'dind', image: 'redis:7; id' }] }),
+      { agent: 'docker' },
+    );
+    expect(r.files).toEqual([]);
+    expect(r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message)).toEqual([
+      expect.stringContaining('service alias "dind"'),
+      expect.stringContaining('image "redis:7; id"'),
+    ]);
+    // On Kubernetes the same job is fine: the pod's YAML carries the image as data.
+    expect(jenkinsTarget.emit(base({ docker: { strategy: 'dind' }, steps: [{ run: 'docker info' }], services: [{ alias: 'dind', image: 'redis:7; id' }] })).files).toHaveLength(1);
+  });
+
+  test('POLYCI_COMMIT_SHA without a checkout is a warning (GIT_COMMIT comes from the checkout)', () => {
+    const r = jenkinsTarget.emit(base({ steps: [{ run: 'echo "$POLYCI_COMMIT_SHA"' }] }));
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({ code: 'PCI030', severity: 'warning', path: 'jobs.j.steps' }));
+  });
+});
