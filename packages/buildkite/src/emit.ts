@@ -158,6 +158,9 @@ function jobSteps(pipeline: Pipeline, id: string, job: Job, options: BuildkiteOp
       }
     } else if ('buildImage' in step) {
       commands.push(named(buildImageCommands(step.buildImage, strategy!).join('\n')));
+      if (strategy?.strategy === 'buildkit' && step.buildImage.tags.some((t) => /[,"]/.test(t))) {
+        diagnostics.push(diagnostic('PCI030', 'warning', 'buildctl reads --output as CSV: a tag with a comma or a double quote is split or misread', { path: at('steps', i, 'buildImage', 'tags'), hint: 'image references hold no commas or quotes' }));
+      }
     } else if ('checkout' in step) {
       checkouts.push(i);
       if (step.name) diagnostics.push(diagnostic('PCI031', 'warning', 'Buildkite checks out in its own container: the checkout step name is not shown', { path: at('steps', i, 'name') }));
