@@ -1,0 +1,137 @@
+// Per-step scaling, in process: the time of each step of a compile (load the config,
+// validate, each target's emit, plan and write the files) at doubling job counts,
+// each size in a fresh process (no JIT or compile cache carried over), best of 2.
+// A step whose time more than doubles when the jobs double is (super)quadratic somewhere.
+//
+//   node bench/lib/steps.mjs --work DIR --sizes 2500,5000,10000,20000     (prints JSON)
+//   node bench/lib/steps.mjs --one DIR                                    (internal)
+//   node bench/lib/steps.mjs --profile DIR                                (writes a .cpuprofile of a compile)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { writeSynth } from './synth.mjs';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const { values: opt } = parseArgs({ options: { work: { type: 'string' }, sizes: { type: 'string' }, one: { type: 'string' }, lib: { type: 'string' } } });
+
+/** Bundle core, the five targets and the CLI's config loader and writer, as the CLI bundles them. */
+export async function buildLib(outfile) {
+  const { build } = await import(createRequire(join(ROOT, 'package.json')).resolve('esbuild'));
+  const packages = ['core', 'gitlab', 'github', 'buildkite', 'jenkins', 'compose'];
+  await build({
+    stdin: {
+      contents: [
+        "export * as core from '@polyci/core';",
+        "export { loadConfig } from './packages/cli/src/load-config.ts';",
+        "export { allTargets } from './packages/cli/src/targets.ts';",
+        "export { planWrites, writeAtomic } from './packages/cli/src/output.ts';",
+      ].join('\n'),
+      resolveDir: ROOT,
+      loader: 'ts',
+    },
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: ['sucrase', 'ts-morph'],
+    alias: Object.fromEntries(packages.map((p) => [`@polyci/${p}`, join(ROOT, 'packages', p, 'src/index.ts')])),
+    logLevel: 'error',
+  });
+}
+
+function one(dir, lib) {
+  const req = createRequire(join(ROOT, 'package.json'));
+  const t0 = performance.now();
+  const { core, loadConfig, allTargets, planWrites, writeAtomic } = req(lib);
+  const times = { 'load polyci': performance.now() - t0 };
+  const file = join(dir, 'ci.config.ts');
+  let t = performance.now();
+  const src = readFileSync(file, 'utf8');
+  req('sucrase').transform(src, { transforms: ['typescript', 'imports'], filePath: file, production: true });
+  times['transpile (sucrase; cache miss only)'] = performance.now() - t;
+  t = performance.now();
+  const loaded = loadConfig(file);
+  times['load ci.config.ts (cache hit)'] = performance.now() - t;
+  if (!loaded.config) throw new Error(JSON.stringify(loaded.diagnostics));
+  t = performance.now();
+  const parsed = core.parsePipeline(loaded.config);
+  times['validate: schema (zod)'] = performance.now() - t;
+  if (!parsed.pipeline) throw new Error(JSON.stringify(parsed.diagnostics.slice(0, 3)));
+  t = performance.now();
+  const checked = core.checkPipeline(parsed.pipeline);
+  times['validate: graph, strategies, policy'] = performance.now() - t;
+  const files = [];
+  for (const target of allTargets) {
+    t = performance.now();
+    let r;
+    try {
+      r = target.emit(checked.pipeline, { source: 'ci.config.ts' });
+    } catch (e) {
+      r = { files: [], diagnostics: [{ severity: 'error', message: String(e) }] };
+    }
+    const ms = performance.now() - t;
+    if (r.diagnostics.some((d) => d.severity === 'error')) times[`emit ${target.id}`] = null;
+    else times[`emit ${target.id}`] = ms;
+    for (const f of r.files) files.push({ path: join(dir, 'out-steps', target.id, f.path), contents: f.contents });
+  }
+  t = performance.now();
+  const plan = planWrites(files, true);
+  for (const f of plan.changed) writeAtomic(f.path, f.contents);
+  times['plan + write files'] = performance.now() - t;
+  return times;
+}
+
+if (opt.one) {
+  process.stdout.write(JSON.stringify(one(opt.one, opt.lib)));
+} else if (opt.work) {
+  const work = resolve(opt.work);
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const lib = join(work, 'polyci-lib.cjs');
+  await buildLib(lib);
+  const sizes = (opt.sizes ?? '2500,5000,10000').split(',').map(Number);
+  const results = {};
+  for (const n of sizes) {
+    const dir = join(work, `jobs-${n}`);
+    writeSynth(dir, n);
+    // warm the config cache with the CLI's own loader
+    spawnSync(process.execPath, ['-e', `require(${JSON.stringify(lib)}).loadConfig(${JSON.stringify(join(dir, 'ci.config.ts'))})`]);
+    let best;
+    for (let rep = 0; rep < 2; rep++) {
+      const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--one', dir, '--lib', lib], { encoding: 'utf8', maxBuffer: 1 << 26 });
+      if (r.status !== 0) throw new Error(r.stderr);
+      const times = JSON.parse(r.stdout);
+      best = best ? Object.fromEntries(Object.entries(times).map(([k, v]) => [k, v === null ? null : Math.min(v, best[k] ?? v)])) : times;
+    }
+    results[n] = best;
+    rmSync(join(dir, 'out-steps'), { recursive: true, force: true });
+    rmSync(join(dir, 'node_modules'), { recursive: true, force: true });
+  }
+  const steps = Object.keys(results[sizes[0]]);
+  const lines = [`per-step time in process (ms, best of 2 fresh processes) at ${sizes.map((n) => n.toLocaleString('en')).join(' / ')} jobs, and growth per doubling:`];
+  let worstDoubling = 0;
+  let worstStep = '';
+  for (const s of steps) {
+    const v = sizes.map((n) => results[n][s]);
+    if (v.some((x) => x === null || x === undefined)) {
+      lines.push(`  ${s}: (target errors; not measured)`);
+      continue;
+    }
+    const growth = [];
+    for (let i = 1; i < sizes.length; i++) {
+      const g = v[i] / v[i - 1] / (sizes[i] / sizes[i - 1] / 2);
+      growth.push(g);
+      // Ignore steps too small to time reliably.
+      if (v[i] >= 30 && g > worstDoubling && s !== 'load polyci') {
+        worstDoubling = g;
+        worstStep = s;
+      }
+    }
+    lines.push(`  ${s}: ${v.map((x) => Math.round(x)).join(' / ')}  (x${growth.map((g) => g.toFixed(2)).join(', x')})`);
+  }
+  process.stdout.write(JSON.stringify({ results, lines, worstDoubling, worstStep }));
+}
