@@ -768,6 +768,8 @@ function resolveInterpolations(p: GroovyParser): void {
   p.pending = [];
 }
 
+const maxNesting = 200;
+
 /** Lex and parse a whole Jenkinsfile. Syntax errors are returned, never thrown. */
 export function parseGroovy(text: string): ParseResult {
   const { lexer } = groovyLexer();
@@ -775,6 +777,16 @@ export function parseGroovy(text: string): ParseResult {
   if (lexed.errors.length > 0) {
     const e = lexed.errors[0];
     return { statements: [], comments: [], errors: [{ message: lexMessage(text, e.offset), offset: e.offset, line: e.line, column: e.column }] };
+  }
+  // Recursive descent: refuse nesting no Jenkinsfile needs before it can exhaust the stack.
+  let depth = 0;
+  for (const t of lexed.tokens) {
+    const name = t.tokenType.name;
+    if (name === 'LParen' || name === 'LBracket' || name === 'LCurly') depth++;
+    else if (name === 'RParen' || name === 'RBracket' || name === 'RCurly') depth--;
+    if (depth > maxNesting) {
+      return { statements: [], comments: [], errors: [{ message: `nesting deeper than ${maxNesting} levels`, offset: t.startOffset, line: t.startLine, column: t.startColumn }] };
+    }
   }
   const p = parser();
   p.baseOffset = 0;
@@ -787,19 +799,12 @@ export function parseGroovy(text: string): ParseResult {
     const e = errors[0];
     const t = e.token;
     const atEnd = t.tokenType.name === 'EOF' || Number.isNaN(t.startOffset);
-    const lastToken = lexed.tokens[lexed.tokens.length - 1];
+    // at the end of the file, point past its last character
     const offset = atEnd ? text.length : t.startOffset;
     return {
       statements: [],
       comments: [],
-      errors: [
-        {
-          message: atEnd ? `unexpected end of file: ${simplify(e.message)}` : simplify(e.message),
-          offset,
-          line: atEnd ? lastToken?.endLine ?? 1 : t.startLine,
-          column: atEnd ? (lastToken?.endColumn ?? 0) + 1 : t.startColumn,
-        },
-      ],
+      errors: [{ message: atEnd ? `unexpected end of file: ${simplify(e.message)}` : simplify(e.message), offset, line: atEnd ? undefined : t.startLine, column: atEnd ? undefined : t.startColumn }],
     };
   }
   const comments = (lexed.groups.comments ?? []).map((t) => ({ text: t.image, offset: t.startOffset }));
