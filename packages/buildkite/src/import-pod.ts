@@ -37,6 +37,8 @@ export interface ImportedPod {
   envAt: Record<string, (string | number)[]>;
   resources?: Resources;
   services: Service[];
+  /** Where each service's sidecar sits. */
+  serviceAt: (string | number)[][];
   /** skip: no checkout; otherwise checkout options. */
   checkout: { skip: boolean; depth?: number; submodules?: boolean };
   gitCredentialsSecret?: string;
@@ -103,7 +105,7 @@ function builderOf(image: string): ConcreteStrategy | undefined {
 
 /** Read a kubernetes plugin config. `at` is its key path in the file. */
 export function importKubernetesPlugin(config: unknown, at: (string | number)[]): ImportedPod {
-  const pod: ImportedPod = { env: {}, envAt: {}, services: [], checkout: { skip: false }, vendor: {}, findings: [] };
+  const pod: ImportedPod = { env: {}, envAt: {}, services: [], serviceAt: [], checkout: { skip: false }, vendor: {}, findings: [] };
   const find = (f: Omit<PodFinding, 'at'>, ...path: (string | number)[]) => pod.findings.push({ ...f, at: [...at, ...path] });
   if (config === null || config === undefined) return pod;
   const parsed = KubernetesPluginSchema.safeParse(config);
@@ -174,6 +176,7 @@ export function importKubernetesPlugin(config: unknown, at: (string | number)[])
     const extra = Object.keys(sidecar).filter((k) => !['name', 'image', 'command', 'args', 'env', 'ports', 'securityContext', 'resources'].includes(k));
     if (extra.length > 0) find({ code: 'PCI041', severity: 'warning', message: `sidecar fields ${extra.join(', ')} have no place in an IR service and are not carried`, hint: 'add them back in vendor.buildkite.kubernetes after migrating' }, 'sidecars', i);
     pod.services.push(service);
+    pod.serviceAt.push([...at, 'sidecars', i, 'env']);
   });
 
   // The command container: a builder, the docker client, or the job image.

@@ -40,7 +40,9 @@ interface Context {
 }
 
 function report(ctx: Context, code: Parameters<typeof diagnostic>[0], severity: Diagnostic['severity'], message: string, path: Path, hint?: string): void {
-  ctx.diagnostics.push(diagnostic(code, severity, message, { file: ctx.file, ...ctx.where(path), path: path.join('.'), ...(hint ? { hint } : {}) }));
+  const at = ctx.where(path);
+  // an empty document has no node to point at: its first line stands for it
+  ctx.diagnostics.push(diagnostic(code, severity, message, { file: ctx.file, line: at.line ?? 1, column: at.column ?? 1, path: path.join('.'), ...(hint ? { hint } : {}) }));
 }
 
 /** A step with where it sits, after groups are flattened. */
@@ -187,7 +189,19 @@ function importCommandStep(flat: FlatStep, id: string, ctx: Context, pipelineAge
   if (pod?.strategy) job.docker = pod.strategy;
   if (pod?.image) job.image = pod.image;
   if (pod?.resources) (job.runner ??= {}).resources = pod.resources;
-  if (pod && pod.services.length > 0) job.services = pod.services;
+  if (pod && pod.services.length > 0) {
+    job.services = pod.services;
+    pod.services.forEach((svc, i) => {
+      for (const [name, value] of Object.entries(svc.env ?? {})) {
+        if (!isLiteralCredential(name, value)) continue;
+        // The service reads the secret the job holds: the value itself is never carried.
+        svc.env![name] = `\${${name}}`;
+        if (!job.secrets.includes(name)) job.secrets.push(name);
+        const sidecarAt = pod!.serviceAt[i] ?? at;
+        report(ctx, 'PCI044', 'warning', `${name} of service ${svc.alias} holds a literal credential: imported as a reference to the secret ${name}; its value is not copied`, sidecarAt, `store the value as the secret ${name} (and rotate it: it was committed in plain text)`);
+      }
+    });
+  }
   if (pod?.gitCredentialsSecret) gitSecrets.add(pod.gitCredentialsSecret);
   if (pod && Object.keys(pod.vendor).length > 0) vendorOf(job).kubernetes = pod.vendor;
   if (pod) for (const [name, value] of Object.entries(pod.env)) importEnv({ [name]: value }, pod.envAt[name] ?? at, ctx, job, true);
@@ -305,8 +319,20 @@ function readMetadataComments(text: string): { name?: string; policy?: unknown; 
 
 const emptyPipeline = (name: string): PipelineInput => ({ name, jobs: {} });
 
-/** Import Buildkite pipeline files into one pipeline. */
+/** Import Buildkite pipeline files into one pipeline; a bug here becomes a diagnostic, never a stack trace. */
 export function importBuildkite(files: InputFile[]): ImportResult {
+  try {
+    return readPipeline(files);
+  } catch (error) {
+    const file = files[0]?.path;
+    return {
+      pipeline: emptyPipeline('pipeline') as ImportResult['pipeline'],
+      diagnostics: [diagnostic('PCI041', 'error', `the Buildkite importer failed on this file: ${(error as Error)?.message ?? String(error)}`, { ...(file ? { file } : {}), hint: 'please report this file to polyci' })],
+    };
+  }
+}
+
+function readPipeline(files: InputFile[]): ImportResult {
   const diagnostics: Diagnostic[] = [];
   const positions: SourcePositions = {};
   const file = files[0];

@@ -4,7 +4,7 @@
  * `hostAliases` entry makes its alias resolve there too, as on the other targets.
  * https://kubernetes.io/docs/tasks/network/customize-hosts-file-for-pods/
  */
-import { diagnostic, formatPath, type Diagnostic, type Job } from '@polyci/core';
+import { diagnostic, formatPath, referencedVariables, type Diagnostic, type Job } from '@polyci/core';
 import { escapeKubernetesExpansion, isContainerName, type K8sContainer } from './kubernetes';
 
 /** Service sidecars and the host aliases that name them. */
@@ -21,7 +21,18 @@ export function serviceSidecars(jobId: string, job: Job, taken: Set<string>): { 
       taken.add(svc.alias);
     }
     if (svc.command) sidecar.args = svc.command.map(escapeKubernetesExpansion);
-    if (svc.env) sidecar.env = Object.keys(svc.env).map((name) => ({ name, value: escapeKubernetesExpansion(svc.env![name]) }));
+    if (svc.env) {
+      sidecar.env = Object.keys(svc.env).map((name) => ({ name, value: escapeKubernetesExpansion(svc.env![name]) }));
+      const references = Object.entries(svc.env).filter(([, v]) => referencedVariables(v).length > 0).map(([k]) => k);
+      if (references.length > 0) {
+        diagnostics.push(
+          diagnostic('PCI030', 'warning', `a sidecar's env is literal on Kubernetes: ${references.join(', ')} of service ${svc.alias} is passed as written, not expanded from the job's variables or secrets`, {
+            path: `${path}.env`,
+            hint: 'give the sidecar its secret through vendor.buildkite.kubernetes (a secretKeyRef), or a literal test value',
+          }),
+        );
+      }
+    }
     if (svc.ports) sidecar.ports = svc.ports.map((containerPort) => ({ containerPort }));
     sidecar.securityContext = { allowPrivilegeEscalation: false };
     sidecars.push(sidecar);
