@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { parse } from 'yaml';
-import { emitGitlab, jobKeys, readMeta, readinessWait, stepNameComment, unescapeVariableValue } from '@polyci/gitlab';
+import { emitGitlab, jobKeys, readMeta, readinessWait, stepNameComment, unescapeLiteral, unescapeVariableValue } from '@polyci/gitlab';
 import { buildImageCommands, callsDocker, jobStrategy, strategyFacts, type Pipeline } from '@polyci/core';
 import { pipelineArb } from '../support/arbitraries';
 
@@ -42,7 +42,7 @@ it('user strings come back exactly and nothing else appears (YAML 1.2 and 1.1)',
         const keys = jobKeys(ids);
         const expectedTop = ['workflow', 'stages', ...(Object.keys(pipeline.env).length > 0 ? ['variables'] : []), ...ids.map((id) => keys[id])];
         expect(Object.keys(doc)).toEqual(expectedTop);
-        expect(unescapeVariableValue(doc.workflow.name)).toBe(pipeline.name);
+        expect(unescapeLiteral(doc.workflow.name)).toBe(pipeline.name);
         expect(unescapeAll(doc.variables)).toEqual(Object.keys(pipeline.env).length > 0 ? pipeline.env : {});
         for (const id of ids) {
           const job = pipeline.jobs[id];

@@ -33,9 +33,19 @@ export function unescapeVariableValue(value: string): string {
   return value.replace(/\$\$/g, '$');
 }
 
-/** A string GitLab expands but that holds no references at all (pipeline names): every `$` is literal. */
+/**
+ * A string GitLab's server expands (workflow:name) that holds no references: every
+ * `$` and `%` is literal. The server also reads Windows-style `%NAME%`, with `%%` as
+ * its escape (ExpandVariables::VARIABLES_REGEXP); the runner, which expands job
+ * variables, reads only `$` (os.Expand with `$$` for `$`).
+ */
 export function escapeLiteral(value: string): string {
-  return value.replace(/\$/g, '$$$$');
+  return value.replace(/[$%]/g, (c) => c + c);
+}
+
+/** The inverse of `escapeLiteral`. */
+export function unescapeLiteral(value: string): string {
+  return value.replace(/\$\$|%%/g, (m) => m[0]);
 }
 
 /** GitLab's own predefined variables behind polyci's built-ins. */
