@@ -1,14 +1,18 @@
 /**
- * Handlebars rendering of the Jenkinsfile templates (templates/*.hbs, inlined into
- * templates.generated.ts). The templates only place values; quoting is done here.
+ * Handlebars rendering of the Jenkinsfile templates (templates/*.hbs, precompiled into
+ * templates.generated.ts, so only the Handlebars runtime loads). The templates only
+ * place values; quoting is done here.
  *
  * Handlebars indents a standalone partial by prefixing every line it outputs, which
  * would change the text of a multi-line '''...''' string. So a Groovy literal is
  * first written as a one-line placeholder and put back after rendering.
  */
-import Handlebars from 'handlebars';
+import type HandlebarsApi from 'handlebars';
+import HandlebarsRuntime from 'handlebars/runtime';
 import { groovySingleQuoted, groovyString } from './groovy';
-import { templateSources } from './templates.generated';
+import { templateSpecs } from './templates.generated';
+
+const Handlebars = HandlebarsRuntime as unknown as typeof HandlebarsApi;
 
 interface RenderData {
   literals: string[];
@@ -51,10 +55,10 @@ function handlebars(): { main: HandlebarsTemplateDelegate } {
     const data = options.data.root.__data as RenderData;
     return parts.map((p: { text?: string; id?: boolean }) => (p.id ? 'polyciId' : literal(groovyString(p.text ?? ''), data))).join(' + ');
   });
-  for (const [name, source] of Object.entries(templateSources)) {
-    if (name !== 'Jenkinsfile') hb.registerPartial(name, hb.compile(source, { noEscape: true, strict: false }));
+  for (const [name, spec] of Object.entries(templateSpecs)) {
+    if (name !== 'Jenkinsfile') hb.registerPartial(name, hb.template(spec));
   }
-  instance = { main: hb.compile(templateSources.Jenkinsfile, { noEscape: true }) };
+  instance = { main: hb.template(templateSpecs.Jenkinsfile) };
   return instance;
 }
 
