@@ -229,10 +229,10 @@ function merged(pipelines: Pipeline[]): Pipeline {
 }
 
 describe('random pipelines (pipelineArb)', () => {
-  it('120 random pipelines pass docker-compose config and the compose-spec schema (batched 10 per file)', async () => {
+  it('120 random pipelines pass docker-compose config and the compose-spec schema (batched 30 per file)', async () => {
     const samples = fc.sample(pipelineArb, { numRuns: 120, seed: 4242 });
     const batches: Pipeline[][] = [];
-    for (let i = 0; i < samples.length; i += 10) batches.push(samples.slice(i, i + 10));
+    for (let i = 0; i < samples.length; i += 30) batches.push(samples.slice(i, i + 30));
     const texts = batches.map((b) => emitted(merged(b)).text);
     const findings = await Promise.all(texts.map(async (text) => ({ text, findings: await validateCompose(text) })));
     expect(findings.filter((f) => f.findings.length > 0)).toEqual([]);

@@ -54,6 +54,23 @@ export const usageComment = [
   '# Steps run as `sh -ec <script>` in exec form; `$$` is compose\'s escape for `$`.',
 ].join('\n');
 
+/**
+ * vendor.compose over what polyci writes: lists are appended (extra volumes), maps
+ * are merged with the vendor's keys winning, anything else is replaced.
+ */
+export function mergeVendor(base: Record<string, unknown>, vendor: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(vendor)) {
+    const mine = out[key];
+    if (Array.isArray(mine) && Array.isArray(value)) out[key] = [...mine, ...value];
+    else if (isPlainObject(mine) && isPlainObject(value)) out[key] = { ...mine, ...value };
+    else out[key] = value;
+  }
+  return out;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
 /** Jobs that run only with the manual profile: manual ones, and every job that needs one. */
 export function manualJobs(pipeline: Pipeline): Set<string> {
   const manual = new Set<string>();
@@ -171,9 +188,11 @@ function jobServices(pipeline: Pipeline, jobId: string, job: Job, manual: boolea
   const vendor = job.vendor?.compose;
   if (vendor) {
     for (const key of Object.keys(vendor)) {
-      if (key in runner) diagnostics.push(diagnostic('PCI030', 'info', `vendor.compose.${key} replaces the ${key} polyci writes`, { path: at('vendor', 'compose', key) }));
+      if (key in runner && !(Array.isArray(runner[key]) && Array.isArray(vendor[key])) && !(isPlainObject(runner[key]) && isPlainObject(vendor[key]))) {
+        diagnostics.push(diagnostic('PCI030', 'info', `vendor.compose.${key} replaces the ${key} polyci writes`, { path: at('vendor', 'compose', key) }));
+      }
     }
-    runner = { ...runner, ...vendor } as ComposeService;
+    runner = mergeVendor(runner, vendor) as ComposeService;
   }
 
   const services: [string, ComposeService][] = [[runnerService(jobId), runner]];
@@ -209,7 +228,7 @@ export function composeDocument(pipeline: Pipeline): { document: ComposeFile; di
     for (const key of Object.keys(vendor)) {
       if (key in document) diagnostics.push(diagnostic('PCI030', 'info', `vendor.compose.${key} replaces the ${key} polyci writes`, { path: `vendor.compose.${key}` }));
     }
-    document = { ...document, ...vendor } as ComposeFile;
+    document = mergeVendor(document, vendor) as ComposeFile;
   }
   return { document, diagnostics };
 }

@@ -1,5 +1,7 @@
 export { composeTarget } from './target';
-export { emitCompose, composeDocument, composeFileName, defaultRunnerImage, manualJobs, jobSecretNames, runnerEntrypoint, usageComment, builtinFallback } from './emit';
+export { importCompose } from './import/import';
+export { readBuild } from './import/build-commands';
+export { emitCompose, mergeVendor, composeDocument, composeFileName, defaultRunnerImage, manualJobs, jobSecretNames, runnerEntrypoint, usageComment, builtinFallback } from './emit';
 export { literal, unliteral, fromEnvironment } from './interpolation';
 export { runnerScript, nestedShell, stepNameLine, checkoutMarker, parseRunnerScript, type ScriptStep } from './script';
 export { splitStatements, assignmentOf, type ShellStatement, type ShellWord } from './shell-statements';

@@ -14,6 +14,8 @@ export interface ShellWord {
   raw: string;
   /** Does the shell expand something in it ($, backticks)? */
   expands: boolean;
+  /** Does it run a command substitution ($(...) or backticks)? */
+  substitutes?: boolean;
   /** An operator (&&, ||, |, &) rather than a word. */
   operator?: boolean;
 }
@@ -46,10 +48,10 @@ export function splitStatements(script: string): ShellStatement[] | undefined {
     start = next;
   };
   const cur = () => (word ??= { value: '', raw: '', expands: false });
-  /** End of a balanced $( ... ) or ${ ... } starting at `i` (the `$`). */
+  /** End of a balanced ( ... ) or { ... } whose opening bracket is at `i`. */
   const balanced = (i: number, open: string, close: string): number => {
     let depth = 0;
-    for (let j = i + 1; j < script.length; j++) {
+    for (let j = i; j < script.length; j++) {
       const c = script[j];
       if (c === '\\') j++;
       else if (c === "'" && open === '(') {
@@ -112,12 +114,14 @@ export function splitStatements(script: string): ShellStatement[] | undefined {
           if (end < 0) return undefined;
           w.value += script.slice(j, end + 1);
           w.expands = true;
+          if (script[j + 1] === '(') w.substitutes = true;
           j = end;
         } else if (d === '`') {
           const end = script.indexOf('`', j + 1);
           if (end < 0) return undefined;
           w.value += script.slice(j, end + 1);
           w.expands = true;
+          w.substitutes = true;
           j = end;
         } else {
           if (d === '$' && /[A-Za-z_0-9@*#?$!-]/.test(script[j + 1] ?? '')) w.expands = true;
@@ -145,6 +149,7 @@ export function splitStatements(script: string): ShellStatement[] | undefined {
       w.value += script.slice(i, end + 1);
       w.raw += script.slice(i, end + 1);
       w.expands = true;
+      if (script[i + 1] === '(') w.substitutes = true;
       i = end;
     } else if (c === '`') {
       const end = script.indexOf('`', i + 1);
@@ -153,6 +158,7 @@ export function splitStatements(script: string): ShellStatement[] | undefined {
       w.value += script.slice(i, end + 1);
       w.raw += script.slice(i, end + 1);
       w.expands = true;
+      w.substitutes = true;
       i = end;
     } else if (c === '<' && script[i + 1] === '<' && !word?.raw.endsWith('<')) {
       return undefined; // heredoc: its body is not made of statements
