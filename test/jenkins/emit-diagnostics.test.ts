@@ -116,4 +116,10 @@ describe('errors: no output rather than wrong output', () => {
     const r = jenkinsTarget.emit(base({ steps: [{ run: 'echo "$POLYCI_COMMIT_SHA"' }] }));
     expect(r.diagnostics).toContainEqual(expect.objectContaining({ code: 'PCI030', severity: 'warning', path: 'jobs.j.steps' }));
   });
+
+  test('an environment name that is a Groovy keyword', () => {
+    const r = jenkinsTarget.emit(checked({ name: 'p', env: { in: 'x' }, jobs: { j: { env: { class: 'y' }, secrets: ['def'], steps: [{ run: 'true', env: { if: 'fine in withEnv' } }] } } }));
+    expect(r.files).toEqual([]);
+    expect(r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.path)).toEqual(['env.in', 'jobs.j.env.class', 'jobs.j.secrets']);
+  });
 });

@@ -141,3 +141,16 @@ test(`${runs} hostile strings read back exactly in every literal form`, () => {
   expect(r.errors).toEqual([]);
   expect(r.statements.map((s) => (s as { args: unknown[] }).args)).toEqual(strings.map((s) => [s, s, s]));
 });
+
+test('emission never throws, is deterministic, and writes a file exactly when no diagnostic is an error', () => {
+  fc.assert(
+    fc.property(jenkinsPipelineArb, fc.constantFrom('kubernetes', 'docker'), (pipeline, agent) => {
+      const a = jenkinsTarget.emit(pipeline, { agent, source: 'ci.config.ts' });
+      const b = jenkinsTarget.emit(structuredClone(pipeline), { agent, source: 'ci.config.ts' });
+      expect(b).toEqual(a);
+      expect(a.files.length).toBe(a.diagnostics.some((d) => d.severity === 'error') ? 0 : 1);
+      for (const d of a.diagnostics) expect(d).toEqual(expect.objectContaining({ code: expect.stringMatching(/^PCI03\d$/), path: expect.any(String), hint: expect.any(String) }));
+    }),
+    { numRuns: runs, seed },
+  );
+});

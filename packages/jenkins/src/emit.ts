@@ -23,7 +23,7 @@ import {
 import { planContainers, type ContainerPlan } from './containers';
 import { droppedFields } from './dropped';
 import { dockerAgent, dockerWorkflowStep, needsDockerWorkflow } from './docker-workflow';
-import { labelExpression } from './groovy';
+import { isEnvironmentName, labelExpression } from './groovy';
 import { podYaml } from './kubernetes';
 import { readOptions, type JenkinsOptions } from './options';
 import { renderJenkinsfile } from './render';
@@ -241,8 +241,21 @@ export function emitJenkins(pipeline: Pipeline, emitOptions?: EmitOptions): Emit
   return { files: [{ path: 'Jenkinsfile', contents: renderJenkinsfile(view) }], diagnostics };
 }
 
-function pipelineDiagnostics(pipeline: Pipeline): Diagnostic[] {
+function reservedEnvironmentNames(pipeline: Pipeline): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const check = (name: string, path: (string | number)[]) => {
+    if (!isEnvironmentName(name)) out.push(diagnostic('PCI030', 'error', `"${name}" is a Groovy keyword and cannot be a variable of a Jenkinsfile environment block`, { path: formatPath(path), hint: 'rename the variable (environment variables are usually upper case)' }));
+  };
+  for (const name of Object.keys(pipeline.env)) check(name, ['env', name]);
+  for (const [id, job] of Object.entries(pipeline.jobs)) {
+    for (const name of Object.keys(job.env)) check(name, ['jobs', id, 'env', name]);
+    for (const name of jobSecrets(job)) check(name, ['jobs', id, 'secrets']);
+  }
+  return out;
+}
+
+function pipelineDiagnostics(pipeline: Pipeline): Diagnostic[] {
+  const out: Diagnostic[] = reservedEnvironmentNames(pipeline);
   const t = pipeline.triggers;
   const branchSource = 'a Jenkinsfile cannot choose what triggers it: configure the branch source of the multibranch job (discovery behaviours, filter by name, build strategies)';
   if (t.push?.branches) out.push(diagnostic('PCI031', 'warning', 'push branch filters are not written to the Jenkinsfile', { path: 'triggers.push.branches', hint: branchSource }));

@@ -46,3 +46,14 @@ const plainLabel = /^[A-Za-z0-9_.-]+$/;
 export function labelExpression(labels: readonly string[]): string {
   return labels.map((l) => (plainLabel.test(l) ? l : `"${l.replace(/[\\"]/g, (c) => `\\${c}`)}"`)).join(' && ');
 }
+
+// Groovy 2.4 keywords and the names Groovy reads as something other than a variable
+// (checked with the parser: `NAME = 'x'` is a syntax error or not an assignment to NAME).
+const reservedNames = new Set(
+  'as assert break case catch class const continue def default do else enum extends false finally for goto if implements import in instanceof interface new null package return super switch this throw throws trait true try while threadsafe native synchronized transient volatile strictfp private public protected static final abstract boolean byte char short int long float double void'.split(' '),
+);
+
+/** Can `name` stand on the left of `NAME = value` in an `environment {}` block? */
+export function isEnvironmentName(name: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !reservedNames.has(name);
+}
