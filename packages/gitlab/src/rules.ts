@@ -38,10 +38,11 @@ export function globToRegex(globs: readonly string[]): string {
 
 /** The inverse of `globToRegex`, for patterns polyci wrote; undefined for any other regex. */
 export function regexToGlobs(pattern: string): string[] | undefined {
-  const m = /^\/\^\(\?:(.*)\)\$\/$/.exec(pattern);
+  // polyci writes /^(?:a|b)$/; people write /^release\/.*$/ as well
+  const m = /^\/\^(?:\(\?:(.*)\)|([^()]*))\$\/$/.exec(pattern);
   if (!m) return undefined;
   const globs: string[] = [''];
-  const body = m[1];
+  const body = m[1] ?? m[2];
   for (let i = 0; i < body.length; ) {
     const rest = body.slice(i);
     let t: RegExpExecArray | null;

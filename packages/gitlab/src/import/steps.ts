@@ -44,6 +44,19 @@ function splitEnv(body: string): { env?: Record<string, string>; script: string 
   return withStepEnv(m[2], env) === body ? { env, script: m[2] } : { script: body };
 }
 
+/** Is this script `docker push` (or `buildah push`) of each tag, in order, and nothing else? */
+function pushesExactly(script: string, tags: readonly string[]): boolean {
+  const lines = script.split('\n').filter((l) => l.trim() !== '');
+  if (lines.length !== tags.length) return false;
+  return lines.every((line, i) => {
+    const w = shellWords(line);
+    if (!w) return false;
+    const words = w.map((t) => t.text);
+    if (words[0] === 'buildah' && words[2] === '--storage-driver' && words[3] === 'vfs') words.splice(2, 2);
+    return words.length === 3 && (words[0] === 'docker' || words[0] === 'buildah') && words[1] === 'push' && words[2] === tags[i];
+  });
+}
+
 /**
  * Steps from script items. `strict` accepts a build only when polyci would write the
  * very same commands for it (its own output); otherwise any clean builder command maps.
@@ -60,6 +73,12 @@ export function stepsFromScript(items: readonly string[], strategy: ConcreteStra
         steps.push({ ...named, buildImage: build });
         continue;
       }
+    }
+    const previous = steps[steps.length - 1];
+    if (!strict && name === undefined && previous && 'buildImage' in previous && previous.buildImage && !previous.buildImage.push && pushesExactly(body, previous.buildImage.tags ?? [])) {
+      // `docker push` of exactly the built tags, as its own script item: the build pushes
+      previous.buildImage.push = true;
+      continue;
     }
     const { env, script } = splitEnv(body);
     if (script === '') continue;
