@@ -84,12 +84,23 @@ describe('daemon strategies', () => {
     expect(tls.container.volumes).toEqual([`${volume}:ro`]);
   });
 
-  it('dind without TLS: 2375 and an empty cert dir, no cert volume', () => {
-    const job = emitWorkflow(loadExample('dind-no-tls')).doc.jobs.build;
+  it('dind without TLS on docker 27+: GitHub cannot pass --tls=false to a service, so TLS stays on, with a warning', () => {
+    const { doc, diagnostics } = emitWorkflow(loadExample('dind-no-tls'));
+    const job = doc.jobs.build;
+    expect(job.services.docker.env).toEqual({ DOCKER_TLS_CERTDIR: '/certs' });
+    expect(job.container.env.DOCKER_HOST).toBe('tcp://docker:2376');
+    expect(diagnostics.some((d) => d.code === 'PCI030' && d.severity === 'warning' && d.path === 'jobs.build.docker.tls')).toBe(true);
+  });
+
+  it('dind without TLS on an older engine: 2375 and an empty cert dir, no cert volume', async () => {
+    const { doc, text } = emitWorkflow(checked({ name: 'old', policy: { tlsOff: 'allow' }, jobs: { build: { docker: { strategy: 'dind', tls: false, version: '26.1.4' }, steps: [{ run: 'docker info' }] } } }));
+    const job = doc.jobs.build;
+    expect(job.services.docker.image).toBe('docker:26.1.4-dind');
     expect(job.services.docker.env).toEqual({ DOCKER_TLS_CERTDIR: '' });
     expect(job.container.env).toEqual({ DOCKER_HOST: 'tcp://docker:2375' });
     expect(job.services.docker.volumes).toBeUndefined();
     expect(job.container.volumes).toBeUndefined();
+    expect(await validateGithubWorkflow(text)).toEqual([]);
   });
 
   it('cacheVolume keeps the daemon data dir in a named volume', () => {
@@ -127,15 +138,24 @@ describe('daemon strategies', () => {
     expect(build.with.entrypoint).toBe('/busybox/sh');
     const step = p.jobs.image.steps[1];
     if (!('buildImage' in step)) throw new Error('example changed');
-    expect(build.env.POLYCI_KANIKO_SCRIPT).toBe(buildImageCommands(step.buildImage, { strategy: 'kaniko' }).join('\n'));
+    expect(build.env.POLYCI_BUILD_SCRIPT).toBe(buildImageCommands(step.buildImage, { strategy: 'kaniko' }).join('\n'));
   });
 
-  it('buildkit: builder container with seccomp/AppArmor unconfined and no privilege', () => {
-    const job = emitWorkflow(loadExample('buildkit')).doc.jobs.image;
-    expect(job.container.image).toBe('moby/buildkit:v0.16.0-rootless');
-    expect(job.container.options).toBe('--security-opt seccomp=unconfined --security-opt apparmor=unconfined');
-    expect(job.container.env).toEqual({ BUILDKITD_FLAGS: '--oci-worker-no-process-sandbox' });
+  it('buildkit: an unprivileged BuildKit container with seccomp/AppArmor unconfined, started from the runner', () => {
+    const p = loadExample('buildkit');
+    const job = emitWorkflow(p).doc.jobs.image;
+    // rootless BuildKit runs as uid 1000: as the job container it could not write the workspace
+    expect(job.container).toBeUndefined();
     expect(job.services).toBeUndefined();
+    const build = job.steps.find((s: Parsed) => s.env?.POLYCI_BUILD_SCRIPT !== undefined);
+    expect(build.run).toMatch(/^docker run --rm --security-opt seccomp=unconfined --security-opt apparmor=unconfined --env BUILDKITD_FLAGS=--oci-worker-no-process-sandbox /);
+    expect(build.run).not.toContain('--privileged');
+    expect(build.run).toContain(' moby/buildkit:v0.16.0-rootless ');
+    for (const v of ['NPM_TOKEN', 'REGISTRY_USER', 'REGISTRY_PASSWORD', 'POLYCI_BUILD_NUMBER']) expect(build.run).toContain(`--env ${v} `);
+    expect(build.run).not.toContain('--env HOME');
+    const step = p.jobs.image.steps[1];
+    if (!('buildImage' in step)) throw new Error('example changed');
+    expect(build.env.POLYCI_BUILD_SCRIPT).toBe(buildImageCommands(step.buildImage, { strategy: 'buildkit' }).join('\n'));
   });
 
   it('buildah: builder container with vfs and chroot', () => {

@@ -25,8 +25,11 @@ function expressibleOnGithub(pipeline: Pipeline): Pipeline {
     void retry;
     void stage;
     const labels = runner?.labels; // queue (Buildkite), tags (GitLab) and resources have no runs-on spelling
+    // dockerd 27+ needs --tls=false for plain TCP, and a GitHub service takes no arguments: TLS stays on
+    const docker = rest.docker && (rest.docker.strategy === 'dind' || rest.docker.strategy === 'dind-rootless') && !rest.docker.tls && !(Number(/^(\d+)/.exec(rest.docker.version ?? '27')?.[1]) < 27) ? { ...rest.docker, tls: true } : rest.docker;
     jobs[id] = {
       ...rest,
+      ...(docker ? { docker } : {}),
       ...(labels ? { runner: { labels } } : {}),
       services: job.services.map(({ command, ...svc }) => (void command, svc)), // services take no command
     };
@@ -112,8 +115,8 @@ it('random pipelines (200) come back from their own workflow', () => {
       // a job image beside a buildah/buildkit builder is not emitted (PCI030 on emit)
       const lost = Object.entries(pipeline.jobs).flatMap(([id, j]) => [
         ...(j.image && ['buildah', 'buildkit'].includes(j.docker?.strategy ?? '') ? [`jobs.${id}.image`] : []),
-        // kaniko lives only in its build steps: a kaniko job that builds nothing is a plain job
-        ...(j.docker?.strategy === 'kaniko' && !j.steps.some((s) => 'buildImage' in s) ? [`jobs.${id}.docker`] : []),
+        // kaniko and BuildKit live only in their build steps: a job of theirs that builds nothing is a plain job
+        ...(['kaniko', 'buildkit'].includes(j.docker?.strategy ?? '') && !j.steps.some((s) => 'buildImage' in s) ? [`jobs.${id}.docker`] : []),
         // buildctl's --output is CSV: names with commas stay the run step they were written as
         ...(j.docker?.strategy === 'buildkit' ? j.steps.flatMap((s, i) => ('buildImage' in s && s.buildImage.tags.length > 1 && s.buildImage.tags.some((t) => t.includes(',') || t.includes('"')) ? [`jobs.${id}.steps.${i}`] : [])) : []),
         // kaniko always names the Dockerfile: an unnamed one comes back as its default path

@@ -56,13 +56,16 @@ it(`random pipelines (${runs}) pass actionlint and keep every string exactly`, a
           if ('run' in step) expect(unescapeExpressions(s.run)).toBe(step.run);
           else if ('buildImage' in step) {
             const script = buildImageCommands(step.buildImage, strategy!).join('\n');
-            if (strategy!.strategy === 'kaniko') expect(unescapeExpressions(s.env.POLYCI_KANIKO_SCRIPT)).toBe(script);
+            if (strategy!.strategy === 'kaniko' || strategy!.strategy === 'buildkit') expect(unescapeExpressions(s.env.POLYCI_BUILD_SCRIPT)).toBe(script);
             else expect(unescapeExpressions(s.run)).toBe(script);
           } else if ('checkout' in step) expect(s.uses).toMatch(/^actions\/checkout@/);
           if (step.name !== undefined) expect(unescapeExpressions(s.name)).toBe(step.name);
           expect(Object.keys(s).every((k) => ['name', 'run', 'env', 'uses', 'with'].includes(k))).toBe(true);
         });
         if (job.image && !(strategy && ['buildah', 'buildkit'].includes(strategy.strategy))) expect(unescapeExpressions(out.container.image)).toBe(job.image);
+        // no job is ever privileged itself, and only a DinD service is
+        expect(out.container?.options ?? '').not.toContain('--privileged');
+        for (const [sid, svc] of Object.entries<Parsed>(out.services ?? {})) if (String(svc.options ?? '').includes('--privileged')) expect(sid === 'docker' && ['dind', 'dind-rootless'].includes(strategy?.strategy ?? '')).toBe(true);
       }
     }),
     { numRuns: runs, seed: 20261123 },

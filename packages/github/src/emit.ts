@@ -160,7 +160,7 @@ function emitJob(pipeline: Pipeline, jobId: string, job: Job, slug: string, diag
       steps.push(readinessStep());
       waited = true;
     }
-    steps.push(...emitStep(step, i, jobId, strategy, 'builderAction' in parts ? parts.builderAction : undefined, job.secrets, diagnostics));
+    steps.push(...emitStep(step, i, jobId, strategy, 'builder' in parts ? parts.builder : undefined, job.secrets, diagnostics));
     if (i === after) steps.push(...prelude);
   });
   if (job.artifacts) {

@@ -91,7 +91,9 @@ function dockerHostService(env: Record<string, string>): { host: string; port: n
   return m ? { host: m[1], port: Number(m[2]) } : undefined;
 }
 
-export function detectStrategy(container: Container | undefined, services: Record<string, GithubServiceInput>, jobEnv: Record<string, string>, kanikoStepImage: string | undefined): DetectedStrategy {
+export function detectStrategy(container: Container | undefined, services: Record<string, GithubServiceInput>, jobEnv: Record<string, string>, builderStepImage: string | undefined): DetectedStrategy {
+  const kanikoStepImage = builderStepImage && repository(builderStepImage) === 'gcr.io/kaniko-project/executor' ? builderStepImage : undefined;
+  const buildkitStepImage = builderStepImage && repository(builderStepImage) === 'moby/buildkit' ? builderStepImage : undefined;
   const out: DetectedStrategy = { strategyServices: [], wiringEnv: [], keepContainer: false, keepServices: false, notes: [] };
   const clientEnv = { ...jobEnv, ...(container?.env ?? {}) };
   const image = container?.image;
@@ -178,6 +180,15 @@ export function detectStrategy(container: Container | undefined, services: Recor
     out.strategy = { strategy: 'kaniko', ...(version ? { version } : {}) };
     if (image && !kanikoStepImage) out.notes.push('the kaniko image as job container cannot run JavaScript actions such as actions/checkout; polyci runs kaniko as a docker:// step');
     else if (image) out.image = image;
+    if (containerVolumes.length > 0 || container?.options) out.keepContainer = true;
+    leftoverContainer();
+    return out;
+  }
+
+  if (buildkitStepImage) {
+    const version = versionOf(imageTag(buildkitStepImage), defaultVersions.buildkit);
+    out.strategy = { strategy: 'buildkit', ...(version ? { version } : {}) };
+    if (image) out.image = image;
     if (containerVolumes.length > 0 || container?.options) out.keepContainer = true;
     leftoverContainer();
     return out;

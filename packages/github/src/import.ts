@@ -37,7 +37,7 @@ import { detectStrategy, imageTag } from './import-strategy';
 import { ContainerSchema, EnvSchema, NeedsSchema, RunsOnSchema, ServiceSchema, type Container, type GithubServiceInput } from './model/job';
 import { RunStepSchema, UsesStepSchema } from './model/step';
 import { normalizeOn, PullRequestFilterSchema, PushFilterSchema, ScheduleSchema } from './model/triggers';
-import { kanikoScriptVariable, readinessScript } from './steps';
+import { builderRunCommand, builderScriptVariable, readinessScript } from './steps';
 
 type Path = (string | number)[];
 type Raw = Record<string, unknown>;
@@ -269,6 +269,15 @@ function importSteps(r: WorkflowReader, raw: unknown, path: Path, strategy: Conc
       if (!parsed.success) return keep(s, at, `run step keys ${Object.keys(s).filter((k) => !['name', 'run', 'env', 'shell', 'working-directory'].includes(k)).join(', ') || '(with other values)'} have no IR meaning`);
       const step = parsed.data;
       if (step.run === readinessScript) return;
+      const wrapped = builderStepImage(s);
+      if (wrapped && strategy?.strategy === 'buildkit' && step.env?.[builderScriptVariable] !== undefined) {
+        const script = r.text(step.env[builderScriptVariable], [...at, 'env', builderScriptVariable]);
+        const build = buildFromScript(script, strategy);
+        if (build && builderRunCommand(wrapped, build, strategy) === step.run) {
+          steps.push({ ...(name !== undefined ? { name } : {}), buildImage: build });
+          return;
+        }
+      }
       const shell = step.shell ?? shellDefault;
       if (shell !== undefined && shell !== 'sh' && shell !== 'bash') return keep(s, at, `the ${shell} shell has no IR meaning`);
       const env = importEnv(r, step.env, [...at, 'env'], 'step');
@@ -304,8 +313,8 @@ function importSteps(r: WorkflowReader, raw: unknown, path: Path, strategy: Conc
         steps.push({ ...(name !== undefined ? { name } : {}), checkout });
         return;
       }
-      if (uses.startsWith('docker://') && strategy?.strategy === 'kaniko' && parsed.data.env?.[kanikoScriptVariable] !== undefined) {
-        const script = r.text(parsed.data.env[kanikoScriptVariable], [...at, 'env', kanikoScriptVariable]);
+      if (uses.startsWith('docker://') && strategy?.strategy === 'kaniko' && parsed.data.env?.[builderScriptVariable] !== undefined) {
+        const script = r.text(parsed.data.env[builderScriptVariable], [...at, 'env', builderScriptVariable]);
         const build = buildFromScript(script, strategy);
         if (build) {
           steps.push({ ...(name !== undefined ? { name } : {}), buildImage: build });
@@ -338,6 +347,17 @@ function importSteps(r: WorkflowReader, raw: unknown, path: Path, strategy: Conc
     r.report('PCI041', 'warning', 'a step needs `run` or `uses`; this one is left out', at);
   });
   return { steps, secrets };
+}
+
+/** The builder image of a step polyci writes for daemonless builds: a kaniko `docker://` step, or the BuildKit `docker run`. */
+function builderStepImage(step: unknown): string | undefined {
+  if (!isRecord(step)) return undefined;
+  if (typeof step.uses === 'string' && /^docker:\/\/gcr\.io\/kaniko-project\/executor(:|@|$)/.test(step.uses)) return step.uses.slice(9);
+  if (typeof step.run === 'string') {
+    const m = /^docker run --rm --security-opt seccomp=unconfined --security-opt apparmor=unconfined .*--entrypoint \/bin\/sh (\S+) -ec 'eval "\$POLYCI_BUILD_SCRIPT"'$/.exec(step.run);
+    if (m) return m[1];
+  }
+  return undefined;
 }
 
 function importServices(r: WorkflowReader, raw: unknown, path: Path): Record<string, GithubServiceInput> | undefined {
@@ -429,8 +449,8 @@ function importJob(r: WorkflowReader, id: string, raw: Raw, workflowSecrets: str
   const jobEnv = importEnv(r, raw.env, at('env'), 'job');
   if (jobEnv.vendorOnly) vendor.env = raw.env;
   const rawSteps = Array.isArray(raw.steps) ? raw.steps : [];
-  const kanikoStep = rawSteps.find((s): s is Raw => isRecord(s) && typeof s.uses === 'string' && /^docker:\/\/gcr\.io\/kaniko-project\/executor(:|@|$)/.test(s.uses));
-  const detected = detectStrategy(container, services ?? {}, Object.fromEntries(Object.entries(isRecord(raw.env) ? raw.env : {}).map(([k, v]) => [k, String(v)])), kanikoStep ? String(kanikoStep.uses).slice(9) : undefined);
+  const builderImage = rawSteps.map(builderStepImage).find((image) => image !== undefined);
+  const detected = detectStrategy(container, services ?? {}, Object.fromEntries(Object.entries(isRecord(raw.env) ? raw.env : {}).map(([k, v]) => [k, String(v)])), builderImage);
   for (const note of detected.notes) r.report('PCI042', 'info', note, at('services'));
   if (detected.strategy) {
     job.docker = detected.strategy;

@@ -3,7 +3,10 @@
  * https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions#jobsjob_idsteps
  */
 import {
+  builderEnv,
   buildImageCommands,
+  referencedVariables,
+  shellQuote,
   daemonReadinessWait,
   diagnostic,
   formatPath,
@@ -15,20 +18,43 @@ import {
 } from '@polyci/core';
 import { actionRef } from './actions';
 import { escapeExpressions } from './expressions';
-import { kanikoShell } from './strategy';
+import { kanikoShell, type StrategyParts } from './strategy';
 
 export type GithubStep = { [key: string]: YamlValue };
 
 /** The name polyci gives its readiness step; the importer recognises it by name and script. */
 export const readinessStepName = 'Wait for the Docker daemon';
 export const readinessScript = daemonReadinessWait();
-/** The environment variable that carries a build script into a kaniko `docker://` step. */
-export const kanikoScriptVariable = 'POLYCI_KANIKO_SCRIPT';
+/** The environment variable that carries a build script into the builder's container. */
+export const builderScriptVariable = 'POLYCI_BUILD_SCRIPT';
 /**
  * The runner hands `args` to `docker run` on one command line, split with
  * double quotes; the script itself travels in the environment, never in args.
  */
-export const kanikoArgs = `-ec "eval \\"$${kanikoScriptVariable}\\""`;
+export const kanikoArgs = `-ec "eval \\"$${builderScriptVariable}\\""`;
+/** Options of the BuildKit container: rootless buildkitd mounts and unshares, so no seccomp/AppArmor filter, and no privilege. */
+export const buildkitRunOptions = '--security-opt seccomp=unconfined --security-opt apparmor=unconfined';
+
+/** Variables of the runner's shell that must not leak into the builder's container. */
+const runnerOwn = new Set(['HOME', 'PWD', 'PATH', 'USER', 'SHELL', 'HOSTNAME']);
+
+/** `docker run` of a builder image with the workspace, the variables its script reads, and the script itself from the environment. */
+export function builderRunCommand(image: string, build: BuildImage, strategy: ConcreteStrategy): string {
+  const script = buildImageCommands(build, strategy).join('\n');
+  const env = Object.entries(builderEnv(strategy)).map(([k, v]) => `--env ${shellQuote(`${k}=${v}`)}`);
+  // build secrets are read by name (env=NAME), not as $NAME
+  const passed = [...new Set([...referencedVariables(script), ...buildSecretsOf(build)])].filter((v) => !runnerOwn.has(v) && !(v in builderEnv(strategy)));
+  return [
+    'docker run --rm',
+    buildkitRunOptions,
+    ...env,
+    ...passed.map((v) => `--env ${v}`),
+    `--env ${builderScriptVariable}`,
+    '--volume "$PWD:/workspace" --workdir /workspace --entrypoint /bin/sh',
+    shellQuote(image),
+    `-ec 'eval "$${builderScriptVariable}"'`,
+  ].join(' ');
+}
 
 /** A map of env values with every user string escaped. */
 export function escapedEnv(env: Record<string, string>): Record<string, string> {
@@ -44,7 +70,7 @@ function secretEnv(names: string[], jobSecrets: string[]): Record<string, string
   return env;
 }
 
-function buildSecretsOf(build: BuildImage): string[] {
+export function buildSecretsOf(build: BuildImage): string[] {
   const names = Object.values(build.secrets);
   if (build.login) names.push(build.login.usernameSecret, build.login.passwordSecret);
   return [...new Set(names)];
@@ -55,7 +81,7 @@ export function readinessStep(): GithubStep {
 }
 
 /** One IR step as workflow steps. */
-export function emitStep(step: Step, index: number, jobId: string, strategy: ConcreteStrategy | undefined, builderAction: string | undefined, jobSecrets: string[], diagnostics: Diagnostic[]): GithubStep[] {
+export function emitStep(step: Step, index: number, jobId: string, strategy: ConcreteStrategy | undefined, builder: StrategyParts['builder'], jobSecrets: string[], diagnostics: Diagnostic[]): GithubStep[] {
   const name = step.name !== undefined ? escapeExpressions(step.name) : undefined;
   if ('run' in step) {
     const out: GithubStep = { name, run: escapeExpressions(step.run) };
@@ -77,8 +103,11 @@ export function emitStep(step: Step, index: number, jobId: string, strategy: Con
     }
     const script = buildImageCommands(step.buildImage, strategy).join('\n');
     const env = secretEnv(buildSecretsOf(step.buildImage), jobSecrets);
-    if (builderAction) {
-      return [{ name, uses: `docker://${builderAction}`, env: { ...env, [kanikoScriptVariable]: escapeExpressions(script) }, with: { entrypoint: kanikoShell, args: kanikoArgs } }];
+    if (builder?.via === 'action') {
+      return [{ name, uses: `docker://${builder.image}`, env: { ...env, [builderScriptVariable]: escapeExpressions(script) }, with: { entrypoint: kanikoShell, args: kanikoArgs } }];
+    }
+    if (builder?.via === 'docker-run') {
+      return [{ name, run: builderRunCommand(builder.image, step.buildImage, strategy), env: { ...env, [builderScriptVariable]: escapeExpressions(script) } }];
     }
     const out: GithubStep = { name, run: escapeExpressions(script) };
     if (Object.keys(env).length > 0) out.env = env;

@@ -6,6 +6,7 @@
 import {
   builderEnv,
   clientEnv,
+  defaultVersions,
   daemonDataDir,
   daemonEnv,
   diagnostic,
@@ -41,8 +42,11 @@ export interface StrategyParts {
   services: Record<string, GithubService>;
   /** Steps must wait for a daemon that starts with the job. */
   readinessWait: boolean;
-  /** buildImage steps run as a `docker://` step of this image instead of in the job's shell. */
-  builderAction?: string;
+  /**
+   * buildImage steps run in a container of the builder image started from the
+   * runner (`docker://` step for kaniko, `docker run` for BuildKit), not in the job's shell.
+   */
+  builder?: { via: 'action' | 'docker-run'; image: string };
 }
 
 /**
@@ -75,23 +79,20 @@ export function strategyParts(strategy: ConcreteStrategy, job: Job, jobId: strin
   switch (strategy.strategy) {
     case 'dind':
     case 'dind-rootless': {
-      const service: GithubService = { image: images.daemon!, env: daemonEnv(strategy), options: '--privileged' };
-      const container: GithubContainer = { image: clientImage, env: clientEnv(strategy, daemonServiceId) };
+      const dind = dindOnGithub(strategy, jobId, diagnostics);
+      const service: GithubService = { image: images.daemon!, env: daemonEnv(dind), options: '--privileged' };
+      const container: GithubContainer = { image: clientImage, env: clientEnv(dind, daemonServiceId) };
       const serviceVolumes: string[] = [];
-      if (strategy.tls) {
+      if (dind.tls) {
         serviceVolumes.push(`${certVolume(jobId)}:${dindClientCertDir}`);
         container.volumes = [`${certVolume(jobId)}:${dindClientCertDir}:ro`];
       }
-      if (strategy.cacheVolume) {
-        serviceVolumes.push(`${cacheVolumeName(workflowSlug, jobId)}:${daemonDataDir(strategy)}`);
+      if (dind.cacheVolume) {
+        serviceVolumes.push(`${cacheVolumeName(workflowSlug, jobId)}:${daemonDataDir(dind)}`);
         diagnostics.push(diagnostic('PCI030', 'warning', `the Docker cache volume of job "${jobId}" persists only on self-hosted runners (GitHub-hosted runners are new VMs for every job), and concurrent jobs on one host would share it`, { path: at('cacheVolume'), hint: 'on hosted runners, cache layers in a registry (buildImage cacheFrom/cacheTo) instead' }));
       }
       if (serviceVolumes.length > 0) service.volumes = serviceVolumes;
-      if (!strategy.tls) {
-        // A service takes no command: docker:dind's entrypoint itself adds --tls=false when DOCKER_TLS_CERTDIR is empty.
-        diagnostics.push(diagnostic('PCI030', 'info', `the DinD service of job "${jobId}" gets no arguments on GitHub (services take none); the image's entrypoint listens on tcp 2375 without TLS because DOCKER_TLS_CERTDIR is empty`, { path: at('tls'), hint: 'keep TLS on (the default)' }));
-      }
-      if (strategy.resources) service.options = ['--privileged', ...resourceOptions(strategy.resources, at('resources'), diagnostics)].join(' ');
+      if (dind.resources) service.options = ['--privileged', ...resourceOptions(dind.resources, at('resources'), diagnostics)].join(' ');
       diagnostics.push(diagnostic('PCI020', 'info', `GitHub runs the DinD service of job "${jobId}" with --privileged; self-hosted runners must allow privileged containers`, { path: at(), hint: 'kaniko or buildkit build without privilege' }));
       return { container, services: { [daemonServiceId]: service }, readinessWait: true };
     }
@@ -109,16 +110,20 @@ export function strategyParts(strategy: ConcreteStrategy, job: Job, jobId: strin
       // mounts into the job container; the kaniko image has neither glibc nor git
       // (actions/actions-runner-controller#3687). So the job stays on the runner
       // (or in its own image) and each build runs as a `docker://` step of kaniko.
-      return { container: job.image ? { image: job.image } : undefined, services: {}, readinessWait: false, builderAction: images.client };
-    case 'buildah':
-    case 'buildkit': {
-      if (job.image) diagnostics.push(diagnostic('PCI030', 'warning', `job "${jobId}" runs in the ${strategy.strategy} image ${images.client}, not in its image ${job.image}: its builds need the builder`, { path: formatPath(['jobs', jobId, 'image']), hint: 'move the steps that need the image to a job of their own' }));
+      return { container: job.image ? { image: job.image } : undefined, services: {}, readinessWait: false, builder: { via: 'action', image: images.client } };
+    case 'buildkit':
+      // moby/buildkit:rootless runs as uid 1000; as a job container it could not write the
+      // runner's workspace (actions/runner#2411), so actions/checkout would fail. The build
+      // runs in its own unprivileged container from the runner instead (builderRunCommand).
+      if (job.image) diagnostics.push(diagnostic('PCI030', 'warning', `the builds of job "${jobId}" start a BuildKit container from the runner, so the job runs on the runner, not in its image ${job.image}`, { path: formatPath(['jobs', jobId, 'image']), hint: 'move the steps that need the image to a job of their own' }));
+      if (strategy.resources) diagnostics.push(diagnostic('PCI031', 'warning', `BuildKit resources of job "${jobId}" are not applied on GitHub`, { path: at('resources'), hint: 'size the runner instead (runner.labels)' }));
+      return { services: {}, readinessWait: false, builder: { via: 'docker-run', image: images.client } };
+    case 'buildah': {
+      if (job.image) diagnostics.push(diagnostic('PCI030', 'warning', `job "${jobId}" runs in the buildah image ${images.client}, not in its image ${job.image}: its builds need the builder`, { path: formatPath(['jobs', jobId, 'image']), hint: 'move the steps that need the image to a job of their own' }));
       const container: GithubContainer = { image: images.client };
       const env = builderEnv(strategy);
       if (Object.keys(env).length > 0) container.env = env;
-      // Rootless buildkitd needs to mount and unshare: no privilege, but no seccomp/AppArmor filter either.
-      if (strategy.strategy === 'buildkit') container.options = '--security-opt seccomp=unconfined --security-opt apparmor=unconfined';
-      if (strategy.resources) container.options = [container.options ?? '', ...resourceOptions(strategy.resources, at('resources'), diagnostics)].filter((o) => o !== '').join(' ');
+      if (strategy.resources) container.options = resourceOptions(strategy.resources, at('resources'), diagnostics).join(' ') || undefined;
       return { container, services: {}, readinessWait: false };
     }
   }
@@ -141,4 +146,26 @@ export function resourceOptions(resources: Resources, path: string, diagnostics:
     else diagnostics.push(diagnostic('PCI030', 'error', `memory ${JSON.stringify(resources.memory)} is not a quantity GitHub's container options can take`, { path: `${path}.memory`, hint: 'use a Kubernetes quantity such as "2Gi"' }));
   }
   return opts;
+}
+
+/** The major version of the Docker engine a DinD strategy runs. */
+function dockerMajor(version: string | undefined): number {
+  return Number(/^(\d+)/.exec(version ?? defaultVersions.docker)?.[1] ?? Number.NaN);
+}
+
+/**
+ * TLS off on GitHub. dockerd 27+ refuses a TCP listener without TLS unless it is
+ * given --tls=false, and a GitHub service takes no arguments (only `options` for
+ * `docker create`), so such a daemon would not start: the job keeps TLS on, the
+ * safer setting, and says so. Older engines start without it.
+ */
+export function dindOnGithub<S extends Extract<ConcreteStrategy, { strategy: 'dind' | 'dind-rootless' }>>(strategy: S, jobId: string, diagnostics: Diagnostic[]): S {
+  if (strategy.tls) return strategy;
+  const path = formatPath(['jobs', jobId, 'docker', 'tls']);
+  if (!(dockerMajor(strategy.version) < 27)) {
+    diagnostics.push(diagnostic('PCI030', 'warning', `job "${jobId}" keeps TLS on for GitHub: dockerd ${strategy.version ?? defaultVersions.docker} refuses plain tcp 2375 without --tls=false, and a GitHub service takes no arguments`, { path, hint: 'remove `tls: false` (TLS on 2376 is the default), or pin a docker version below 27' }));
+    return { ...strategy, tls: true };
+  }
+  diagnostics.push(diagnostic('PCI030', 'info', `the DinD service of job "${jobId}" listens on tcp 2375 without TLS because DOCKER_TLS_CERTDIR is empty (dockerd ${strategy.version} still allows it, after a delay)`, { path, hint: 'keep TLS on (the default)' }));
+  return strategy;
 }
