@@ -8,6 +8,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
+import { parse } from 'yaml';
 import { checkPipeline, comparePipelines, type Diagnostic, type Pipeline } from '@polyci/core';
 import { emitCompose, importCompose } from '@polyci/compose';
 import { validateCompose } from '../validators';
@@ -175,5 +176,20 @@ describe('round trip of random pipelines', () => {
       }),
       { numRuns: 250, seed: 11 },
     );
+  });
+});
+
+describe('vendor keys go back where they came from', () => {
+  it('daemon and service-container keys land on the daemon and the service container again', () => {
+    const proxy = importCase('socket-proxy-custom').pipeline;
+    const doc = parse(emitCompose(checkPipeline(proxy).pipeline, {}).files[0].contents) as any;
+    expect(doc.services['integration.proxy']).toMatchObject({ container_name: 'ci-docker-proxy', restart: 'unless-stopped', environment: { LOG_LEVEL: 'warning', EVENTS: '0', BUILD: '1' } });
+    expect(doc.services['integration.proxy'].environment.EXEC).toBeUndefined(); // off unless listed
+    expect(doc.services.integration.container_name).toBe('ci-integration');
+    const multi = importCase('multi-job-pipeline').pipeline;
+    const out = parse(emitCompose(checkPipeline(multi).pipeline, {}).files[0].contents) as any;
+    expect(out.services['test.postgres'].healthcheck).toEqual({ test: ['CMD-SHELL', 'pg_isready -U postgres'], interval: '2s' });
+    expect(out.services.test.labels).toEqual({ 'polyci.name': 'Unit and integration tests', 'com.example.team': 'platform' });
+    expect(out.secrets).toEqual({ kubeconfig: { file: './kubeconfig' } });
   });
 });

@@ -24,7 +24,7 @@ import {
 import { fromEnvironment, literal } from './interpolation';
 import type { ComposeFile } from './model/compose-file';
 import type { ComposeDependsOn, ComposeService } from './model/service';
-import { jobNameLabel, jobNetwork, manualProfile, pipelineExtension, runnerService, workspaceDir, workspaceSource } from './names';
+import { daemonVendorKey, jobNameLabel, jobNetwork, manualProfile, pipelineExtension, runnerService, servicesVendorKey, workspaceDir, workspaceSource } from './names';
 import { composeLimits } from './resources';
 import { runnerScript } from './script';
 import { jobSidecars } from './services';
@@ -185,19 +185,34 @@ function jobServices(pipeline: Pipeline, jobId: string, job: Job, manual: boolea
     networks: { [jobNetwork(jobId)]: {} },
     ...limits,
   };
-  const vendor = job.vendor?.compose;
-  if (vendor) {
-    for (const key of Object.keys(vendor)) {
-      if (key in runner && !(Array.isArray(runner[key]) && Array.isArray(vendor[key])) && !(isPlainObject(runner[key]) && isPlainObject(vendor[key]))) {
-        diagnostics.push(diagnostic('PCI030', 'info', `vendor.compose.${key} replaces the ${key} polyci writes`, { path: at('vendor', 'compose', key) }));
-      }
+  // vendor.compose: keys for the runner, and (as the importer keeps them) keys for the
+  // daemon under x-polyci-daemon and for service containers under x-polyci-services.<alias>
+  const { [daemonVendorKey]: daemonVendor, [servicesVendorKey]: servicesVendor, ...vendor } = job.vendor?.compose ?? {};
+  for (const key of Object.keys(vendor)) {
+    if (key in runner && !(Array.isArray(runner[key]) && Array.isArray(vendor[key])) && !(isPlainObject(runner[key]) && isPlainObject(vendor[key]))) {
+      diagnostics.push(diagnostic('PCI030', 'info', `vendor.compose.${key} replaces the ${key} polyci writes`, { path: at('vendor', 'compose', key) }));
     }
-    runner = mergeVendor(runner, vendor) as ComposeService;
   }
+  runner = mergeVendor(runner, vendor) as ComposeService;
 
   const services: [string, ComposeService][] = [[runnerService(jobId), runner]];
-  if (parts?.daemon) services.push([parts.daemon.name, { ...(profiles ? { profiles } : {}), ...parts.daemon.service }]);
-  for (const s of sidecars) services.push([s.name, { ...(profiles ? { profiles } : {}), ...s.service }]);
+  if (parts?.daemon) {
+    let daemon: ComposeService = { ...(profiles ? { profiles } : {}), ...parts.daemon.service };
+    if (isPlainObject(daemonVendor)) daemon = mergeVendor(daemon, daemonVendor) as ComposeService;
+    else if (daemonVendor !== undefined) diagnostics.push(diagnostic('PCI030', 'warning', `vendor.compose.${daemonVendorKey} must be a map of keys for the daemon service`, { path: at('vendor', 'compose', daemonVendorKey) }));
+    services.push([parts.daemon.name, daemon]);
+  } else if (daemonVendor !== undefined) {
+    diagnostics.push(diagnostic('PCI031', 'warning', `vendor.compose.${daemonVendorKey} is left out: the job's strategy has no daemon service`, { path: at('vendor', 'compose', daemonVendorKey) }));
+  }
+  const perService = isPlainObject(servicesVendor) ? servicesVendor : {};
+  for (const s of sidecars) {
+    const alias = s.name.slice(jobId.length + 1);
+    const extra = perService[alias];
+    services.push([s.name, mergeVendor({ ...(profiles ? { profiles } : {}), ...s.service }, isPlainObject(extra) ? extra : {}) as ComposeService]);
+  }
+  for (const alias of Object.keys(perService)) {
+    if (!job.services.some((svc) => svc.alias === alias)) diagnostics.push(diagnostic('PCI031', 'warning', `vendor.compose.${servicesVendorKey}.${alias} names no service of the job; left out`, { path: at('vendor', 'compose', servicesVendorKey) }));
+  }
   return { services, volumes: parts?.volumes ?? [], diagnostics };
 }
 

@@ -59,3 +59,8 @@ export const jobNameLabel = 'polyci.name';
 export const pipelineExtension = 'x-polyci';
 /** Profile of manual jobs (and of jobs that need them): started only with `--profile manual`. */
 export const manualProfile = 'manual';
+
+/** Under job.vendor.compose: keys for the job's daemon (or proxy) service. */
+export const daemonVendorKey = 'x-polyci-daemon';
+/** Under job.vendor.compose: keys for the job's service containers, by alias. */
+export const servicesVendorKey = 'x-polyci-services';

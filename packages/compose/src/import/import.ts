@@ -32,7 +32,7 @@ import {
 import { unliteral } from '../interpolation';
 import { ComposeFileSchema } from '../model/compose-file';
 import { argvOf, dependsOnOf, environmentOf, serviceNetworksOf, volumeMountOf, type DependsOnCondition, type VolumeMount } from '../model/service';
-import { daemonAlias, jobNameLabel, manualProfile, pipelineExtension, workspaceDir } from '../names';
+import { daemonAlias, daemonVendorKey, jobNameLabel, manualProfile, pipelineExtension, servicesVendorKey, workspaceDir } from '../names';
 import { cpuQuantityOf, memoryQuantityOf } from '../resources';
 import { daemonHealthcheck, noNewPrivileges, proxySocketPath, unconfinedSecurityOpt } from '../strategy';
 import { defaultRunnerImage } from '../emit';
@@ -328,7 +328,7 @@ export function importCompose(files: InputFile[]): ImportResult {
     };
     addSidecars(entry, new Set());
     if (Object.keys(serviceVendor).length > 0) {
-      vendor['x-polyci-services'] = serviceVendor;
+      vendor[servicesVendorKey] = serviceVendor;
       diagnostics.push(diagnostic('PCI042', 'info', `service containers of ${entry.name} have keys with no IR meaning; kept in vendor.compose.x-polyci-services`, { ...p }));
     }
 
@@ -369,7 +369,7 @@ export function importCompose(files: InputFile[]): ImportResult {
       else keep(key, value);
     }
     if (Object.keys(daemonVendor).length > 0) {
-      vendor['x-polyci-daemon'] = daemonVendor;
+      vendor[daemonVendorKey] = daemonVendor;
     }
     if (strategy) job.docker = strategy;
     if (Object.keys(vendor).length > 0) job.vendor = { compose: vendor };
@@ -503,7 +503,7 @@ function daemonStrategy(
   if (Object.keys(otherEnv).length > 0) vendor.environment = otherEnv;
   for (const [key, value] of Object.entries(daemon.def)) if (!consumed.has(key)) vendor[key] = value;
   for (const key of Object.keys(vendor)) {
-    diagnostics.push(diagnostic('PCI042', 'info', `${daemon.name}: \`${key}\` has no IR meaning; kept in vendor.compose.x-polyci-daemon`, { ...where([key]), hint: 'polyci writes its own daemon service; merge these by hand if they matter' }));
+    diagnostics.push(diagnostic('PCI042', 'info', `${daemon.name}: \`${key}\` has no IR meaning; kept in vendor.compose.x-polyci-daemon`, { ...where([key]), hint: 'compiling to compose writes them back on the daemon service; the other targets ignore them' }));
   }
   return strategy;
 }
@@ -557,7 +557,7 @@ function irService(
   for (const [key, value] of Object.entries(entry.def)) {
     if (['image', 'environment', 'command', 'expose', 'ports', 'networks', 'depends_on', 'profiles'].includes(key)) continue;
     rest[key] = value;
-    diagnostics.push(diagnostic('PCI042', 'info', `service container ${entry.name}: \`${key}\` has no IR meaning; kept in vendor.compose.x-polyci-services`, { ...where([key]) }));
+    diagnostics.push(diagnostic('PCI042', 'info', `service container ${entry.name}: \`${key}\` has no IR meaning; kept in vendor.compose.x-polyci-services`, { ...where([key]), hint: 'compiling to compose writes it back on the service container; the other targets ignore it' }));
   }
   return { service, rest };
 }
