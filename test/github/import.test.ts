@@ -287,3 +287,12 @@ describe('fuzz: the importer never throws', () => {
     );
   });
 });
+
+it('gives file:line for IR paths, so lint and explain can point into the workflow', () => {
+  const r = importText('name: x\non: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    env:\n      A: b\n    steps:\n      - run: echo 1\n      - uses: actions/checkout@v4\n');
+  expect(r.positions?.['jobs.a']).toMatchObject({ line: 4 });
+  expect(r.positions?.['jobs.a.env']).toMatchObject({ line: 6 });
+  expect(r.positions?.['jobs.a.steps[0]']).toMatchObject({ line: 9 });
+  expect(r.positions?.['jobs.a.steps[1]']).toMatchObject({ line: 10 });
+  expect(r.positions?.triggers).toMatchObject({ line: 2 });
+});

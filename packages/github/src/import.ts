@@ -244,7 +244,7 @@ function buildPushAction(r: WorkflowReader, w: Record<string, string>, login: { 
   };
 }
 
-function importSteps(r: WorkflowReader, raw: unknown, path: Path, strategy: ConcreteStrategy | undefined, shellDefault: string | undefined): ImportedSteps {
+function importSteps(r: WorkflowReader, raw: unknown, path: Path, strategy: ConcreteStrategy | undefined, shellDefault: string | undefined, onStep: (index: number, at: Path) => void = () => undefined): ImportedSteps {
   const steps: Step[] = [];
   const secrets: string[] = [];
   if (!Array.isArray(raw)) {
@@ -259,6 +259,8 @@ function importSteps(r: WorkflowReader, raw: unknown, path: Path, strategy: Conc
   };
   raw.forEach((s: unknown, i) => {
     const at = [...path, i];
+    const before = steps.length;
+    onStep(before, at);
     if (!isRecord(s)) {
       r.report('PCI040', 'error', 'a step must be a map', at);
       return;
@@ -390,6 +392,10 @@ const jobKeysVendor: Record<string, string> = {
 function importJob(r: WorkflowReader, id: string, raw: Raw, workflowSecrets: string[], shellDefault: string | undefined): Job | undefined {
   const at = (...rest: Path): Path => ['jobs', id, ...rest];
   r.remember(`jobs.${id}`, at());
+  for (const k of ['needs', 'env', 'services', 'runs-on', 'if', 'timeout-minutes', 'container']) {
+    const ir = { needs: 'needs', env: 'env', services: 'services', 'runs-on': 'runner', if: 'conditions', 'timeout-minutes': 'timeoutMinutes', container: 'image' }[k];
+    if (raw[k] !== undefined) r.remember(`jobs.${id}.${ir}`, at(k));
+  }
   const vendor: Raw = {};
   const job: Job = { needs: [], env: {}, secrets: [...workflowSecrets], services: [], steps: [] };
 
@@ -511,7 +517,7 @@ function importJob(r: WorkflowReader, id: string, raw: Raw, workflowSecrets: str
     }
   }
 
-  const imported = importSteps(r, raw.steps, at('steps'), detected.strategy, shell);
+  const imported = importSteps(r, raw.steps, at('steps'), detected.strategy, shell, (k, where) => r.remember(`jobs.${id}.steps[${k}]`, where));
   job.steps = imported.steps;
   job.secrets.push(...imported.secrets);
   job.secrets = [...new Set(job.secrets)].filter((s) => !(s in job.env));
@@ -554,6 +560,7 @@ export function importGithub(files: InputFile[]): ImportResult {
   const rawJobs = root.jobs;
   const jobsUseManual = isRecord(rawJobs) && Object.values(rawJobs).some((j) => isRecord(j) && typeof j.if === 'string' && parseJobCondition(j.if)?.manual === true);
   pipeline.triggers = importTriggers(r, root.on, vendor, jobsUseManual);
+  for (const [ir, key] of [['name', 'name'], ['triggers', 'on'], ['env', 'env']] as const) if (root[key] !== undefined) r.remember(ir, [key]);
 
   const workflowEnv = importEnv(r, root.env, ['env'], 'workflow');
   pipeline.env = workflowEnv.env;
