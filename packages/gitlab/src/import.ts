@@ -123,7 +123,7 @@ function importUnsafe(files: InputFile[]): ImportResult {
 
   // Pipeline: name, env, triggers, policy, what stays GitLab's own
   const workflow = isMapping(top.workflow) ? top.workflow : {};
-  const name = typeof workflow.name === 'string' && workflow.name !== '' ? unescapeLiteral(workflow.name).slice(0, 200) : (main?.path.split(/[\\/]/).pop() ?? 'gitlab-ci');
+  const name = typeof workflow.name === 'string' && workflow.name !== '' ? unescapeLiteral(workflow.name).slice(0, 200) : 'gitlab-ci';
   const usesDaemon = imported.some((j) => j.result.job.docker && ['dind', 'dind-rootless', 'socket-proxy'].includes(j.result.job.docker.strategy));
   const env = importVariables(globalVariables, (n) => pos(['variables', n]), { skip: usesDaemon ? clientVariables : [], irPath: 'env' });
   diagnostics.push(...env.diagnostics);

@@ -65,6 +65,8 @@ export function triggersFromWorkflow(rules: unknown, crons: readonly string[]): 
   if (!Array.isArray(rules)) return { triggers: { push: {} }, understood: rules === undefined };
   let understood = true;
   for (const rule of rules) if (!ruleTrigger(rule, triggers)) understood = false;
+  // The rules themselves stay GitLab's (vendor.gitlab.workflow); other targets get the usual push trigger.
+  if (!understood) return { triggers: { push: {} }, understood };
   if (triggers.schedule) triggers.schedule = crons.map((cron) => ({ cron }));
   if (triggers.schedule && triggers.schedule.length === 0) delete triggers.schedule;
   return { triggers, understood };
