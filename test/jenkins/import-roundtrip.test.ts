@@ -5,7 +5,7 @@
  * cannot carry, listed here.
  */
 import fc from 'fast-check';
-import { comparePipelines, compile, parsePipeline, type Pipeline } from '@polyci/core';
+import { comparePipelines, compile, parsePipeline, validatePipeline, type Pipeline } from '@polyci/core';
 import { jenkinsTarget } from '@polyci/jenkins';
 import { importJenkinsfiles } from '../../packages/jenkins/src/import';
 import { pipelineArb } from '../support/arbitraries';
@@ -21,6 +21,7 @@ import { exampleNames, loadExample } from '../support/examples';
  * - jobs.*.docker.cacheVolume on Kubernetes: the pod keeps daemon storage in an emptyDir either way;
  * - jobs.*.runner.resources and jobs.*.docker.resources with docker agents: no Kubernetes limits;
  * - jobs.*.steps.*.checkout.*: depth and submodules are branch-source settings;
+ * - jobs.*.services.*.ports: containers of a pod (or a build network) reach each other without published ports;
  * - job ids of named jobs: a stage is called by the job's name (`renameByOrder` pairs jobs by position);
  * - `$NAME` in buildImage fields comes back as `${NAME}`: the build command quotes both the same way;
  * - with docker agents, the strategy of a daemonless job without buildImage steps: no builder container is started;
@@ -28,8 +29,8 @@ import { exampleNames, loadExample } from '../support/examples';
  * - kaniko's default Dockerfile: the executor always names it, so none and `<context>/Dockerfile` read the same.
  */
 export const jenkinsCannotExpress: Record<'kubernetes' | 'docker', string[]> = {
-  kubernetes: ['triggers', 'policy', 'jobs.*.runner.queue', 'jobs.*.runner.tags', 'jobs.*.runner.labels', 'jobs.*.docker.cacheVolume', 'jobs.*.steps.*.checkout.depth', 'jobs.*.steps.*.checkout.submodules'],
-  docker: ['triggers', 'policy', 'jobs.*.runner.queue', 'jobs.*.runner.tags', 'jobs.*.runner.resources', 'jobs.*.docker.resources', 'jobs.*.steps.*.checkout.depth', 'jobs.*.steps.*.checkout.submodules'],
+  kubernetes: ['triggers', 'policy', 'jobs.*.runner.queue', 'jobs.*.runner.tags', 'jobs.*.runner.labels', 'jobs.*.docker.cacheVolume', 'jobs.*.steps.*.checkout.depth', 'jobs.*.steps.*.checkout.submodules', 'jobs.*.services.*.ports'],
+  docker: ['triggers', 'policy', 'jobs.*.runner.queue', 'jobs.*.runner.tags', 'jobs.*.runner.resources', 'jobs.*.docker.resources', 'jobs.*.steps.*.checkout.depth', 'jobs.*.steps.*.checkout.submodules', 'jobs.*.services.*.ports'],
 };
 
 /** A copy without the listed paths (`*` is any key or index); objects left empty go too. */
@@ -97,6 +98,29 @@ describe.each(['kubernetes', 'docker'] as const)('jenkins round trip (%s agents)
     // what is lost is exactly what the list names
     const lost = comparePipelines(example, renamed).differences.map((d) => d.path);
     for (const path of lost) expect(jenkinsCannotExpress[agent].some((p) => path.startsWith(p.split('.*')[0]))).toBe(true);
+  });
+
+  it('services, artifacts, conditions and step env', () => {
+    const { pipeline } = validatePipeline({
+      name: 'services',
+      jobs: {
+        test: {
+          image: 'node:22.11',
+          env: { A: 'b' },
+          services: [
+            { alias: 'db', image: 'postgres:16.4', env: { POSTGRES_DB: 'app' }, command: ['postgres', '-c', 'fsync=off'], ports: [5432] },
+            { alias: 'cache', image: 'redis:7.4' },
+          ],
+          steps: [{ checkout: {} }, { run: 'npm test', name: 'Test' }],
+          artifacts: { paths: ['coverage/**'] },
+          conditions: { manual: true, tags: true, branches: ['main', 'release/*'] },
+        },
+        image: { needs: ['test'], docker: { strategy: 'dind-rootless' }, steps: [{ run: 'docker build .', env: { X: '1' } }] },
+      },
+    });
+    const { imported, errors } = roundTrip(pipeline!, agent);
+    expect(errors).toEqual([]);
+    expect(comparePipelines(comparable(pipeline!, agent), comparable(imported, agent)).differences).toEqual([]);
   });
 
   it('random pipelines with hostile strings', () => {

@@ -62,7 +62,7 @@ function interpolationVariable(expr: Expr | undefined): string | undefined {
  * written as shell references (`${NAME}`): Jenkins exports the same variables to `sh`.
  * Undefined when the value is computed.
  */
-export function stringValue(expr: Expr | undefined, ctx: ImportContext, report = true): string | undefined {
+export function stringValue(expr: Expr | undefined, ctx: ImportContext, report = true, strict = false): string | undefined {
   if (!expr) return undefined;
   switch (expr.kind) {
     case 'string':
@@ -80,6 +80,7 @@ export function stringValue(expr: Expr | undefined, ctx: ImportContext, report =
         }
         const variable = interpolationVariable(part.expr);
         if (variable === undefined) {
+          if (strict) return undefined;
           if (report) ctx.report('PCI041', 'warning', `the Groovy expression \${${part.source}} cannot be translated; it is kept as a shell reference`, part.start, 'replace it with an environment variable set in `environment {}`');
           out += `\${${part.source}}`;
         } else out += `\${${variable}}`;
@@ -88,8 +89,8 @@ export function stringValue(expr: Expr | undefined, ctx: ImportContext, report =
     }
     case 'binary': {
       if (expr.op !== '+') return undefined;
-      const left = stringValue(expr.left, ctx, report);
-      const right = stringValue(expr.right, ctx, report);
+      const left = stringValue(expr.left, ctx, report, strict);
+      const right = stringValue(expr.right, ctx, report, strict);
       return left === undefined || right === undefined ? undefined : left + right;
     }
     default:

@@ -64,7 +64,7 @@ export function importJenkinsfile(file: InputFile, files: InputFile[] = [file]):
     return { pipeline: emptyPipeline(name), diagnostics: ctx.diagnostics };
   }
   const rest = parsed.statements.filter((s) => statementCall(s) !== pipelineCall);
-  const input = readPipeline(pipelineCall, rest, ctx, files, writtenName(parsed.comments, pipelineCall.start) ?? name);
+  const input = readPipeline(pipelineCall, rest, ctx, files, writtenName(parsed.comments, pipelineCall.start) ?? name, parsed.comments);
   const checked = parsePipeline(input);
   if (!checked.pipeline) {
     for (const d of checked.diagnostics) ctx.diagnostics.push({ ...d, file: file.path, message: `imported pipeline: ${d.message}` });

@@ -27,6 +27,7 @@ interface Inherited {
 
 interface Reader {
   ctx: ImportContext;
+  comments: { text: string; offset: number }[];
   files: InputFile[];
   jobs: { id: string; draft: JobDraft; agent?: AgentFacts }[];
   ids: Set<string>;
@@ -40,6 +41,19 @@ function jobId(name: string, ids: Set<string>): string {
   for (let i = 2; ids.has(id); i++) id = `${base}-${i}`;
   ids.add(id);
   return id;
+}
+
+/**
+ * The job id written in a comment right above the stage (`// job: 'id'`): a stage is
+ * called by the job's name, so a generated Jenkinsfile may say its id this way.
+ */
+function writtenJobId(call: CallNode, r: Reader): string | undefined {
+  const before = r.comments.filter((c) => c.offset < call.start).pop();
+  if (!before || r.ctx.text.slice(before.offset + before.text.length, call.start).trim() !== '') return undefined;
+  const m = /^\/\/\s*(?:polyci\s+)?job(?:\s+id)?:\s*'?([A-Za-z_][A-Za-z0-9_-]{0,62})'?\s*$/.exec(before.text);
+  if (!m || r.ids.has(m[1])) return undefined;
+  r.ids.add(m[1]);
+  return m[1];
 }
 
 function directivesOf(call: CallNode, ctx: ImportContext, where: string): Map<string, CallNode> {
@@ -120,7 +134,7 @@ function readStage(call: CallNode, parent: Inherited, needs: string[], r: Reader
     ctx.report('PCI041', 'warning', `stage "${name}" has no steps, parallel or stages`, call);
     return needs;
   }
-  const id = jobId(name, r.ids);
+  const id = writtenJobId(call, r) ?? jobId(name, r.ids);
   const draft: JobDraft = {
     id,
     at: call,
@@ -146,8 +160,8 @@ function readStage(call: CallNode, parent: Inherited, needs: string[], r: Reader
 }
 
 /** The declarative pipeline as IR input (not yet schema-checked). */
-export function readPipeline(pipelineCall: CallNode, rest: Statement[], ctx: ImportContext, files: InputFile[], name: string): PipelineInput {
-  const r: Reader = { ctx, files, jobs: [], ids: new Set() };
+export function readPipeline(pipelineCall: CallNode, rest: Statement[], ctx: ImportContext, files: InputFile[], name: string, comments: { text: string; offset: number }[] = []): PipelineInput {
+  const r: Reader = { ctx, comments, files, jobs: [], ids: new Set() };
   const vendor: Record<string, unknown> = {};
   const triggers: Triggers = {};
   const top: Inherited = { env: {}, secrets: [], options: {}, vendor: {} };

@@ -171,9 +171,9 @@ function readStatement(s: Statement, job: JobDraft, ctx: ImportContext, scope: S
   switch (name) {
     case 'sh': {
       const scriptExpr = namedArg(call, 'script') ?? positional(call)[0]?.value;
-      const script = stringValue(scriptExpr, ctx);
+      const script = stringValue(scriptExpr, ctx, false, true);
       const label = stringValue(namedArg(call, 'label'), ctx);
-      if (script === undefined) return keep(s, job, ctx, scope, false, 'sh with a computed script');
+      if (script === undefined) return keep(s, job, ctx, scope, false, 'sh whose script Groovy computes (a GString part that is not a variable)');
       if (isScaffolding(script, label)) return true;
       if (script === '') {
         ctx.report('PCI041', 'warning', 'empty sh step left out', call);
