@@ -1,18 +1,30 @@
 /**
- * A run killed at any moment leaves every output file either as it was or as
- * the new version, never half-written: writes go to a temp file and are renamed.
- * The CLI bundle is killed with SIGKILL at spread-out moments of a large compile.
+ * A run killed at any moment leaves every output file either as it was or as the
+ * new version, never half-written: writes go to a temp file and are renamed. The
+ * CLI bundle compiles 40 configs (200 files) and is killed with SIGKILL at moments
+ * spread over a measured full run, so that kills land inside the write phase too.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const cli = resolve(__dirname, '../../packages/cli/dist/polyci.js');
+const projects = 40;
 
-function config(name: string, jobs: number): string {
-  const body = Array.from({ length: jobs }, (_, i) => `    j${i}: { image: 'node:22.11', needs: ${i > 0 ? `['j${i - 1}']` : '[]'}, env: { N: '${i}' }, docker: { strategy: 'kaniko' }, steps: [{ run: 'npm ci\\nnpm test -- --shard=${i}' }, { buildImage: { tags: ['r.example.com/${name}:${i}'], push: true } }] },`).join('\n');
-  return `export default { name: '${name}', policy: { privileged: 'allow' }, jobs: {\n${body}\n  } };\n`;
+function config(version: string, jobs: number): string {
+  const body = Array.from({ length: jobs }, (_, i) => `    j${i}: { image: 'node:22.11', needs: ${i > 0 ? `['j${i - 1}']` : '[]'}, env: { N: '${i}' }, docker: { strategy: 'kaniko' }, steps: [{ run: 'npm ci\\nnpm test -- --shard=${i}' }, { buildImage: { tags: ['r.example.com/${version}:${i}'], push: true } }] },`).join('\n');
+  // same pipeline name (the GitHub workflow's file name), different contents
+  return `export default { name: 'pipeline', jobs: {\n${body}\n  } };\n`;
+}
+
+function writeProjects(dir: string, version: string): string[] {
+  return Array.from({ length: projects }, (_, p) => {
+    mkdirSync(join(dir, `p${p}`), { recursive: true });
+    const file = join(dir, `p${p}`, 'ci.config.ts');
+    writeFileSync(file, config(version, 60));
+    return file;
+  });
 }
 
 function outputs(dir: string): Map<string, string> {
@@ -28,40 +40,54 @@ function outputs(dir: string): Map<string, string> {
   return files;
 }
 
-const runToEnd = (dir: string) => spawnSync(process.execPath, [cli, 'compile', join(dir, 'ci.config.ts'), '--quiet'], { encoding: 'utf8' });
+const compileArgs = (configs: string[]) => [cli, 'compile', ...configs, '--quiet'];
 
 describe('an interrupted compile', () => {
   const dir = mkdtempSync(join(tmpdir(), 'polyci-kill-'));
   let before: Map<string, string>;
   let after: Map<string, string>;
+  let configs: string[];
+  let fullRunMs = 0;
+  let mixedStates = 0;
 
   beforeAll(() => {
     expect(existsSync(cli)).toBe(true);
-    writeFileSync(join(dir, 'ci.config.ts'), config('old', 400));
-    expect(runToEnd(dir).status).toBe(0);
+    configs = writeProjects(dir, 'old');
+    expect(spawnSync(process.execPath, compileArgs(configs)).status).toBe(0);
     before = outputs(dir);
-    // the new version, computed in a separate folder
     const other = mkdtempSync(join(tmpdir(), 'polyci-kill-new-'));
-    writeFileSync(join(other, 'ci.config.ts'), config('new', 400));
-    expect(runToEnd(other).status).toBe(0);
+    const started = Date.now();
+    expect(spawnSync(process.execPath, compileArgs(writeProjects(other, 'new'))).status).toBe(0);
+    fullRunMs = Date.now() - started;
     after = outputs(other);
-    writeFileSync(join(dir, 'ci.config.ts'), config('new', 400));
+    writeProjects(dir, 'new');
   });
 
-  it.each([30, 80, 150, 250, 400, 600, 900])('killed after %i ms leaves whole files only', async (delay) => {
-    const child = spawn(process.execPath, [cli, 'compile', join(dir, 'ci.config.ts'), '--quiet'], { stdio: 'ignore' });
-    await new Promise((r) => setTimeout(r, delay));
+  it.each([0.3, 0.45, 0.6, 0.7, 0.78, 0.84, 0.88, 0.92, 0.95, 0.98])('killed at %f of a full run leaves whole files only', async (fraction) => {
+    const child = spawn(process.execPath, compileArgs(configs), { stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, Math.round(fullRunMs * fraction)));
     child.kill('SIGKILL');
     await new Promise((r) => child.on('exit', r));
     const now = outputs(dir);
     expect([...now.keys()].sort()).toEqual([...before.keys()].sort());
+    let old = 0;
+    let fresh = 0;
     for (const [path, contents] of now) {
       expect([before.get(path), after.get(path)]).toContain(contents);
+      if (contents === after.get(path)) fresh++;
+      else old++;
     }
+    if (old > 0 && fresh > 0) mixedStates++;
+    // put the old version back so every kill starts from the same state
+    for (const [path, contents] of before) writeFileSync(join(dir, path), contents);
+  });
+
+  it('was killed inside the write phase at least once (the test saw old and new files side by side)', () => {
+    expect(mixedStates).toBeGreaterThan(0);
   });
 
   it('a complete run afterwards writes the new version', () => {
-    expect(runToEnd(dir).status).toBe(0);
+    expect(spawnSync(process.execPath, compileArgs(configs)).status).toBe(0);
     expect(outputs(dir)).toEqual(after);
   });
 });

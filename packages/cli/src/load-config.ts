@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
+import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Script } from 'node:vm';
 import * as core from '@polyci/core';
@@ -15,14 +16,17 @@ import { diagnostic, type Diagnostic } from '@polyci/core';
 
 const transpilerVersion = 'sucrase-3.35.1:1';
 
+/** The project's node_modules/.cache/polyci, else the user's cache directory. */
 function cacheDir(fromFile: string): string | undefined {
   let dir = dirname(fromFile);
   for (;;) {
     if (existsSync(join(dir, 'node_modules'))) return join(dir, 'node_modules', '.cache', 'polyci');
     const up = dirname(dir);
-    if (up === dir) return undefined;
+    if (up === dir) break;
     dir = up;
   }
+  const home = process.env.XDG_CACHE_HOME || (homedir() ? join(homedir(), '.cache') : undefined);
+  return home ? join(home, 'polyci') : undefined;
 }
 
 /** TypeScript source to CommonJS, from the cache when this exact source was seen before. */
