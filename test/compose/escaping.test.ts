@@ -6,10 +6,11 @@
  */
 import fc from 'fast-check';
 import { parse } from 'yaml';
-import { buildImageCommands, jobStrategy, usedBuiltins, type Pipeline } from '@polyci/core';
+import { buildImageCommands, jobStrategy, usedBuiltins, validatePipeline, type Pipeline } from '@polyci/core';
 import { emitCompose, jobSecretNames, manualJobs, parseRunnerScript, strategyParts } from '@polyci/compose';
 import { daemonReadinessWait } from '@polyci/core';
-import { pipelineArb } from '../support/arbitraries';
+import { envNameArb, hostileString, pipelineArb } from '../support/arbitraries';
+import { validateCompose } from '../validators';
 
 /**
  * Compose's interpolation: `$$` is `$`, `${NAME}`, `${NAME:-default}` and `$NAME` take
@@ -104,5 +105,68 @@ describe('escaping and meaning of random pipelines', () => {
   it('the interpolation check can fail: an unescaped $ is caught', () => {
     expect(() => interpolate('a ${ b')).toThrow();
     expect(interpolate('a $$HOME ${X:-d}')).toBe('a $HOME d');
+  });
+});
+
+/** What pipelineArb leaves out: hostile step names, step env, services, secrets, job names, manual jobs. */
+const richPipelineArb = fc
+  .record({
+    name: hostileString(),
+    jobName: hostileString(),
+    stepName: hostileString(),
+    stepEnv: fc.dictionary(envNameArb, hostileString(0), { maxKeys: 2 }),
+    run: hostileString(),
+    serviceEnv: fc.dictionary(envNameArb, hostileString(0), { maxKeys: 2 }),
+    serviceCommand: fc.array(hostileString(0), { maxLength: 3 }),
+    secrets: fc.uniqueArray(envNameArb, { maxLength: 2 }),
+    strategy: fc.constantFrom('dind', 'socket-proxy', 'kaniko', undefined),
+    manual: fc.boolean(),
+  })
+  .map((r) =>
+    validatePipeline({
+      name: r.name.slice(0, 200),
+      jobs: {
+        first: {
+          name: r.jobName.slice(0, 200),
+          secrets: r.secrets,
+          services: [{ alias: 'db', image: 'postgres:16.4', env: r.serviceEnv, command: r.serviceCommand, ports: [5432] }],
+          ...(r.strategy ? { docker: { strategy: r.strategy } } : {}),
+          steps: [{ checkout: {}, name: r.stepName.slice(0, 200) }, { run: r.strategy === 'kaniko' ? r.run.replace(/docker/g, 'dock') : r.run, env: r.stepEnv, name: r.stepName.slice(0, 200) }],
+        },
+        second: { needs: ['first'], conditions: { manual: r.manual }, steps: [{ run: r.run.replace(/docker/g, 'dock') }] },
+      },
+    }),
+  )
+  .filter((r): r is { pipeline: Pipeline; diagnostics: [] } => r.pipeline !== undefined)
+  .map((r) => r.pipeline);
+
+describe('escaping of the rest of the IR', () => {
+  it('step names and env, services, secrets and job names come back exactly (200 runs)', () => {
+    fc.assert(
+      fc.property(richPipelineArb, (pipeline) => {
+        const r = emitCompose(pipeline, { source: 'ci.config.ts' });
+        expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+        const text = r.files[0].contents;
+        expectMeaning(pipeline, text, '1.2');
+        const doc = interpolateAll(parse(text)) as any;
+        const svc = pipeline.jobs.first.services[0];
+        expect(doc.services['first.db']).toMatchObject({ image: svc.image, networks: { first: { aliases: ['db'] } } });
+        expect(doc.services['first.db'].environment ?? {}).toEqual(svc.env);
+        expect(doc.services['first.db'].command ?? []).toEqual(svc.command ?? []);
+        expect(doc.services.first.depends_on['first.db']).toEqual({ condition: 'service_started' });
+        expect(doc.services.second.profiles).toEqual(pipeline.jobs.second.conditions?.manual ? ['manual'] : undefined);
+      }),
+      { numRuns: 200, seed: 19 },
+    );
+  });
+
+  it('and docker-compose accepts them (40 pipelines, one batched file)', async () => {
+    const samples = fc.sample(richPipelineArb, { numRuns: 40, seed: 23 });
+    const jobs: Pipeline['jobs'] = {};
+    samples.forEach((p, i) => {
+      for (const [id, job] of Object.entries(p.jobs)) jobs[`p${i}_${id}`] = { ...job, needs: job.needs.map((n) => `p${i}_${n}`) };
+    });
+    const text = emitCompose({ ...samples[0], jobs }, {}).files[0].contents;
+    expect(await validateCompose(text)).toEqual([]);
   });
 });
