@@ -226,3 +226,11 @@ describe('triggers, conditions and dropped fields', () => {
     expect(parse(emitWorkflow(p).text)).toBeTruthy();
   });
 });
+
+it('escapes expressions in every place an IR string reaches, socket paths included', async () => {
+  const p = validatePipeline({ name: 'x', policy: { hostSocket: 'allow' }, jobs: { a: { docker: { strategy: 'socket', path: '/run/${{github.token}}.sock' }, steps: [{ run: 'docker info' }] }, b: { docker: { strategy: 'socket-proxy', path: '/p/${{secrets.X}}' }, steps: [{ run: 'docker info' }] } } }).pipeline!;
+  const { doc, text } = emitWorkflow(p);
+  expect(doc.jobs.a.container.volumes).toEqual(["/run/${{ '${{' }}github.token}}.sock:/var/run/docker.sock"]);
+  expect(doc.jobs.b.services['docker-proxy'].volumes).toEqual(["/p/${{ '${{' }}secrets.X}}:/var/run/docker.sock:ro"]);
+  expect(await validateGithubWorkflow(text)).toEqual([]);
+});

@@ -12,6 +12,7 @@ import {
   type ConcreteStrategy,
   type Resources,
 } from '@polyci/core';
+import { unescapeExpressions } from './expressions';
 import type { Container, GithubServiceInput } from './model/job';
 
 export interface DetectedStrategy {
@@ -150,7 +151,7 @@ export function detectStrategy(container: Container | undefined, services: Recor
     let path = '/var/run/docker.sock';
     for (const v of svc.volumes ?? []) {
       const t = volumeTarget(v);
-      if (t.target === '/var/run/docker.sock') path = t.source;
+      if (t.target === '/var/run/docker.sock') path = unescapeExpressions(t.source);
       else out.keepServices = true;
     }
     if (svc.options) out.keepServices = true;
@@ -168,7 +169,7 @@ export function detectStrategy(container: Container | undefined, services: Recor
   if (socket) {
     const tag = image && repository(image) === 'docker' ? imageTag(image)?.replace(/-cli$/, '') : undefined;
     const version = versionOf(tag, defaultVersions.docker);
-    out.strategy = { strategy: 'socket', path: volumeTarget(socket).source, ...(version ? { version } : {}) };
+    out.strategy = { strategy: 'socket', path: unescapeExpressions(volumeTarget(socket).source), ...(version ? { version } : {}) };
     if (image && image !== `docker:${version ?? defaultVersions.docker}-cli`) out.image = image;
     if (containerVolumes.length > 1 || container?.options) out.keepContainer = true;
     leftoverContainer();

@@ -18,6 +18,7 @@ import {
   type Job,
   type Resources,
 } from '@polyci/core';
+import { escapeExpressions } from './expressions';
 
 /** A service container, in the workflow's shape. */
 export interface GithubService {
@@ -98,10 +99,10 @@ export function strategyParts(strategy: ConcreteStrategy, job: Job, jobId: strin
     }
     case 'socket': {
       diagnostics.push(diagnostic('PCI021', 'info', `on GitHub-hosted runners the socket of job "${jobId}" is the runner VM's own daemon, discarded after the job; on a self-hosted runner it is the host's daemon, shared with every job on it`, { path: at(), hint: 'use socket-proxy or a daemonless strategy on self-hosted runners' }));
-      return { container: { image: clientImage, volumes: [`${strategy.path}:/var/run/docker.sock`] }, services: {}, readinessWait: false };
+      return { container: { image: clientImage, volumes: [`${escapeExpressions(strategy.path)}:/var/run/docker.sock`] }, services: {}, readinessWait: false };
     }
     case 'socket-proxy': {
-      const service: GithubService = { image: images.daemon!, env: daemonEnv(strategy), volumes: [`${strategy.path}:/var/run/docker.sock:ro`] };
+      const service: GithubService = { image: images.daemon!, env: daemonEnv(strategy), volumes: [`${escapeExpressions(strategy.path)}:/var/run/docker.sock:ro`] };
       return { container: { image: clientImage, env: clientEnv(strategy, proxyServiceId) }, services: { [proxyServiceId]: service }, readinessWait: true };
     }
     case 'kaniko':
