@@ -3,8 +3,10 @@
  * gitlab-ci-local --preview (GitLab's CI schema plus its own structural checks).
  */
 import fc from 'fast-check';
-import { emitGitlab } from '@polyci/gitlab';
-import { hasErrors, type Pipeline } from '@polyci/core';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { emitGitlab, importGitlab } from '@polyci/gitlab';
+import { hasErrors, validatePipeline, type Pipeline } from '@polyci/core';
 import { pipelineArb } from '../support/arbitraries';
 import { exampleNames, loadExample } from '../support/examples';
 import { validateGitlabCiMany } from '../validators';
@@ -50,4 +52,26 @@ it('the validator rejects a broken variant of an emitted file (the check can fai
   const broken = [text.replace(/\n {2}script:\n(?: {4}- .*\n)+/, '\n'), text.replace('needs: []', 'needs: [nowhere]'), text.replace('alias: docker', 'alias: [docker]')];
   const findings = await validateGitlabCiMany(broken);
   for (const f of findings) expect(f.length).toBeGreaterThan(0);
+}, 600_000);
+
+const fixtureRoot = join(__dirname, '../fixtures/gitlab');
+function filesOf(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? filesOf(join(dir, n)) : [join(dir, n)]));
+}
+
+it('imported fixtures, emitted again, pass gitlab-ci-local --preview', async () => {
+  const texts: string[] = [];
+  for (const name of readdirSync(fixtureRoot).sort()) {
+    const paths = filesOf(join(fixtureRoot, name)).filter((f) => !f.endsWith('.json'));
+    paths.sort((a, b) => (a.endsWith('input.yml') ? -1 : b.endsWith('input.yml') ? 1 : a.localeCompare(b)));
+    const imported = importGitlab(paths.map((p) => ({ path: relative(fixtureRoot, p), contents: readFileSync(p, 'utf8') })));
+    // Remote and template includes stay as they were; the validator runs offline and cannot fetch them.
+    const { include: _include, ...vendor } = imported.pipeline.vendor?.gitlab ?? {};
+    const checked = validatePipeline({ ...imported.pipeline, vendor: { ...imported.pipeline.vendor, gitlab: vendor } });
+    if (!checked.pipeline) continue; // the syntax-error case has no pipeline
+    texts.push(emitted(checked.pipeline));
+  }
+  expect(texts.length).toBeGreaterThanOrEqual(8);
+  const findings = await validateGitlabCiMany(texts);
+  expect(findings.filter((f) => f.length > 0)).toEqual([]);
 }, 600_000);

@@ -206,6 +206,9 @@ export function emitGitlab(pipeline: Pipeline, options: EmitOptions = {}): EmitR
   for (const [k, v] of Object.entries(pipeline.vendor?.gitlab ?? {})) {
     if (doc[k] !== undefined) diagnostics.push(diagnostic('PCI032', 'info', `vendor.gitlab.${k} replaces the "${k}" polyci emits`, { path: `vendor.gitlab.${k}` }));
     doc[k] = v as YamlValue;
+    // A job kept whole (a trigger job) must find its stage in `stages`.
+    const stage = v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>).stage : undefined;
+    if (typeof stage === 'string' && !stages.includes(stage) && stage !== '.pre' && stage !== '.post') stages.push(stage);
   }
 
   const header = hashHeader(options.source) + (Object.keys(meta).length > 0 ? metaLine(meta) : '');
