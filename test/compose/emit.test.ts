@@ -211,6 +211,17 @@ describe('constructs beyond the examples', () => {
     expect(paths).toEqual(expect.arrayContaining(['jobs.test.steps[0]', 'jobs.test.artifacts', 'jobs.test.cache', 'jobs.test.runner', 'jobs.after.vendor.gitlab']));
   });
 
+  it('the runner waits for a socket proxy with a call its allow-list lets through, or says it cannot', () => {
+    const withAllow = (allow: string[]) =>
+      emitCompose(check({ name: 'p', jobs: { b: { docker: { strategy: 'socket-proxy', allow: allow as any }, steps: [{ run: 'docker build .' }] } } }), {});
+    const script = (r: ReturnType<typeof withAllow>) => (parse(r.files[0].contents) as any).services.b.command[0] as string;
+    expect(script(withAllow(['BUILD', 'INFO', 'POST']))).toMatch(/^i=0; until docker info /);
+    expect(script(withAllow(['BUILD', 'VERSION', 'POST']))).toMatch(/^i=0; until docker version /);
+    const none = withAllow(['BUILD', 'POST']);
+    expect(script(none)).not.toMatch(/until docker/);
+    expect(none.diagnostics.some((d) => d.code === 'PCI030' && d.path === 'jobs.b.docker.allow')).toBe(true);
+  });
+
   it('refuses a service alias that clashes with the daemon', () => {
     const clash = check({ name: 'x', jobs: { b: { docker: { strategy: 'dind' }, services: [{ alias: 'docker', image: 'redis:7.4' }], steps: [{ run: 'docker info' }] } } });
     const r = composeTarget.emit(clash, {});

@@ -7,8 +7,7 @@
 import fc from 'fast-check';
 import { parse } from 'yaml';
 import { buildImageCommands, jobStrategy, usedBuiltins, validatePipeline, type Pipeline } from '@polyci/core';
-import { emitCompose, jobSecretNames, manualJobs, parseRunnerScript, strategyParts } from '@polyci/compose';
-import { daemonReadinessWait } from '@polyci/core';
+import { emitCompose, jobSecretNames, manualJobs, parseRunnerScript, readinessWaits, strategyParts } from '@polyci/compose';
 import { envNameArb, hostileString, pipelineArb } from '../support/arbitraries';
 import { validateCompose } from '../validators';
 
@@ -72,7 +71,7 @@ function expectMeaning(pipeline: Pipeline, text: string, version: '1.1' | '1.2')
     expect(runner.environment ?? {}).toEqual(env);
     expect(runner.entrypoint).toEqual(['sh', '-ec']);
     expect(runner.command).toHaveLength(1);
-    const read = parseRunnerScript(runner.command[0], [daemonReadinessWait()]);
+    const read = parseRunnerScript(runner.command[0], readinessWaits);
     expect(read).toBeDefined();
     expect(read!.prelude).toEqual(parts?.prelude ?? []);
     const expectedSteps = job.steps.map((s) => {

@@ -42,6 +42,19 @@ export const unconfinedSecurityOpt = ['seccomp=unconfined', 'apparmor=unconfined
 /** The container cannot gain privileges (setuid binaries): Kubernetes' allowPrivilegeEscalation false. */
 export const noNewPrivileges = 'no-new-privileges:true';
 
+/**
+ * core's bounded readiness wait, probing with a call the proxy's allow-list lets
+ * through: `docker info` needs INFO, `docker version` needs VERSION.
+ */
+export function proxyReadinessWait(allow: readonly string[]): string | undefined {
+  if (allow.includes('INFO')) return daemonReadinessWait();
+  if (allow.includes('VERSION')) return daemonReadinessWait().replace('until docker info ', 'until docker version ');
+  return undefined;
+}
+
+/** Every readiness wait polyci writes, for the importer to recognise. */
+export const readinessWaits: readonly string[] = [proxyReadinessWait(['INFO'])!, proxyReadinessWait(['VERSION'])!];
+
 export interface StrategyParts {
   /** The image steps run in when the job names none: the docker CLI, or the builder. */
   clientImage: string;
@@ -133,6 +146,7 @@ export function strategyParts(jobId: string, strategy: ConcreteStrategy | undefi
         ],
       };
     case 'socket-proxy': {
+      const proxyWait = proxyReadinessWait(strategy.allow);
       const service: ComposeService = {
         image: images.daemon!,
         environment: daemonEnv(strategy),
@@ -148,10 +162,18 @@ export function strategyParts(jobId: string, strategy: ConcreteStrategy | undefi
         runnerVolumes: [],
         runnerSecurityOpt: [noNewPrivileges],
         runnerDependsOn: { [proxyService(jobId)]: { condition: 'service_started' } },
-        // The proxy image has no healthcheck tool we can rely on: the runner waits for the API instead.
-        prelude: [daemonReadinessWait()],
+        // The proxy image has no healthcheck tool we can rely on: the runner waits for the API instead,
+        // with a call the allow-list lets through.
+        prelude: proxyWait ? [proxyWait] : [],
         volumes: [],
-        diagnostics: [],
+        diagnostics: proxyWait
+          ? []
+          : [
+              diagnostic('PCI030', 'warning', `the socket proxy of job "${jobId}" allows neither INFO nor VERSION, so the job cannot wait for it to be ready`, {
+                path: formatPath(['jobs', jobId, 'docker', 'allow']),
+                hint: 'allow INFO (or VERSION): the first docker command may otherwise race the proxy',
+              }),
+            ],
       };
     }
     case 'kaniko':

@@ -4,7 +4,8 @@
  * hand-written command (`sh -c "..."`, a list, a plain string) as `run` steps, with
  * clean build/push lines turned into `buildImage` steps.
  */
-import { daemonReadinessWait, shellQuote, type ConcreteStrategy, type Step } from '@polyci/core';
+import { shellQuote, type ConcreteStrategy, type Step } from '@polyci/core';
+import { readinessWaits } from '../strategy';
 import { unliteral } from '../interpolation';
 import { argvOf } from '../model/service';
 import { parseRunnerScript } from '../script';
@@ -90,7 +91,7 @@ export function commandSteps(entrypoint: unknown, command: unknown, strategy: Co
   const argv = [...ep, ...cmd].map(unliteral);
   if (argv.length === 0) return { steps: [], ours: false, extraArgs: [], imageDefault: true };
   if (ep.length === 2 && ep[0] === 'sh' && ep[1] === '-ec' && cmd.length === 1) {
-    const read = parseRunnerScript(argv[2], [daemonReadinessWait()]);
+    const read = parseRunnerScript(argv[2], readinessWaits);
     if (read) {
       return {
         steps: read.steps.map((s) => {
