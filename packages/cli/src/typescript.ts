@@ -41,7 +41,6 @@ function valueWriter(value: unknown): string | WriterFunction {
 export function pipelineToTypeScript(pipeline: Pipeline, source: string): string {
   const project = new Project({ useInMemoryFileSystem: true, manipulationSettings: { quoteKind: QuoteKind.Single } });
   const file = project.createSourceFile('ci.config.ts', '', { overwrite: true });
-  file.addStatements(`// Migrated by polyci from ${source.replace(/[\r\n]/g, ' ')}.\n// Review it, then run \`polyci compile\`.`);
   file.addImportDeclaration({ moduleSpecifier: '@polyci/core', namedImports: ['defineConfig'] });
   file.addExportAssignment({
     isExportEquals: false,
@@ -52,5 +51,5 @@ export function pipelineToTypeScript(pipeline: Pipeline, source: string): string
     },
   });
   file.formatText({ indentSize: 2, convertTabsToSpaces: true });
-  return file.getFullText();
+  return `// Migrated by polyci from ${source.replace(/[\r\n]/g, ' ')}.\n// Review it, then run \`polyci compile\`.\n${file.getFullText()}`;
 }
