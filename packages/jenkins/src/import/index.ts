@@ -64,10 +64,14 @@ export function importJenkinsfile(file: InputFile, files: InputFile[] = [file]):
     return { pipeline: emptyPipeline(name), diagnostics: ctx.diagnostics };
   }
   const rest = parsed.statements.filter((s) => statementCall(s) !== pipelineCall);
-  const input = readPipeline(pipelineCall, rest, ctx, files, writtenName(parsed.comments, pipelineCall.start) ?? name, parsed.comments);
+  const { pipeline: input, spans } = readPipeline(pipelineCall, rest, ctx, files, writtenName(parsed.comments, pipelineCall.start) ?? name, parsed.comments);
   const checked = parsePipeline(input);
   if (!checked.pipeline) {
-    for (const d of checked.diagnostics) ctx.diagnostics.push({ ...d, file: file.path, message: `imported pipeline: ${d.message}` });
+    for (const d of checked.diagnostics) {
+      const job = /^jobs\.([A-Za-z0-9_-]+)/.exec(d.path ?? '')?.[1];
+      const at = ctx.position((job ? spans.get(job)?.start : undefined) ?? pipelineCall.start);
+      ctx.diagnostics.push({ ...d, file: file.path, line: at.line, column: at.column, message: `imported pipeline: ${d.message}` });
+    }
     return { pipeline: { ...emptyPipeline(name), ...input } as Pipeline, diagnostics: ctx.diagnostics };
   }
   return { pipeline: checked.pipeline, diagnostics: ctx.diagnostics };

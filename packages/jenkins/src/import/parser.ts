@@ -360,27 +360,22 @@ function createParser(): GroovyParser {
       const expr = this.SUBRULE(this.expression);
       let statement: Statement | undefined;
       this.OPTION(() => {
-        this.OR([
-          {
-            ALT: () => {
-              const op = this.CONSUME(tok('AssignOperator'));
-              const value = this.SUBRULE2(this.expression);
-              this.ACTION(() => {
-                statement = { kind: 'assign', target: expr, op: op.image, value, ...this.nodeSpan(expr, value) };
-              });
-            },
-          },
-          {
-            GATE: () => expr !== undefined && (expr.kind === 'name' || expr.kind === 'property'),
-            ALT: () => {
-              const args = this.SUBRULE(this.commandArguments);
-              this.ACTION(() => {
-                const last = args[args.length - 1].value;
-                statement = { kind: 'expression', expr: { kind: 'call', callee: expr, args, command: true, ...this.nodeSpan(expr, last) }, ...this.nodeSpan(expr, last) };
-              });
-            },
-          },
-        ]);
+        const op = this.CONSUME(tok('AssignOperator'));
+        const value = this.SUBRULE2(this.expression);
+        this.ACTION(() => {
+          statement = { kind: 'assign', target: expr, op: op.image, value, ...this.nodeSpan(expr, value) };
+        });
+      });
+      // `name args` only after a bare name or property: `a() b` is two statements
+      this.OPTION2({
+        GATE: () => statement === undefined && expr !== undefined && (expr.kind === 'name' || expr.kind === 'property'),
+        DEF: () => {
+          const args = this.SUBRULE(this.commandArguments);
+          this.ACTION(() => {
+            const last = args[args.length - 1].value;
+            statement = { kind: 'expression', expr: { kind: 'call', callee: expr, args, command: true, ...this.nodeSpan(expr, last) }, ...this.nodeSpan(expr, last) };
+          });
+        },
       });
       return this.ACTION(() => statement ?? { kind: 'expression', expr, ...this.nodeSpan(expr, expr) }) as Statement;
     });
@@ -804,7 +799,7 @@ export function parseGroovy(text: string): ParseResult {
     return {
       statements: [],
       comments: [],
-      errors: [{ message: atEnd ? `unexpected end of file: ${simplify(e.message)}` : simplify(e.message), offset, line: atEnd ? undefined : t.startLine, column: atEnd ? undefined : t.startColumn }],
+      errors: [{ message: simplify(e, atEnd), offset, line: atEnd ? undefined : t.startLine, column: atEnd ? undefined : t.startColumn }],
     };
   }
   const comments = (lexed.groups.comments ?? []).map((t) => ({ text: t.image, offset: t.startOffset }));
@@ -818,7 +813,11 @@ function lexMessage(text: string, offset: number): string {
   return `unexpected character ${JSON.stringify(c ?? '')}`;
 }
 
-/** chevrotain's messages name token types; keep them short and readable. */
-function simplify(message: string): string {
-  return message.replace(/\s+/g, ' ').replace(/<\[?([A-Za-z]+)\]?>/g, '$1').slice(0, 300);
+const tokenText: Record<string, string> = { RCurly: '}', LCurly: '{', RParen: ')', LParen: '(', RBracket: ']', LBracket: '[', Colon: ':', Comma: ',', Arrow: '->', Identifier: 'a name', StringLiteral: 'a string', Assign: '=', Newline: 'a new line' };
+
+/** chevrotain's messages list token types; say what was found and, when one token fits, what was expected. */
+function simplify(error: { name: string; message: string; token: IToken }, atEnd: boolean): string {
+  const expected = /Expecting token of type --> (\w+) <--/.exec(error.message)?.[1];
+  const found = atEnd ? 'unexpected end of file' : `unexpected ${JSON.stringify(error.token.image.slice(0, 40))}`;
+  return expected ? `${found}, expected ${tokenText[expected] ?? expected}` : found;
 }

@@ -13,7 +13,7 @@ import { readEnvironment } from './environment';
 import { body, callName, positional, statementCall, stringValue } from './evaluate';
 import { finishJob } from './finish';
 import { readSteps } from './steps';
-import type { CallNode, Statement } from './syntax';
+import type { CallNode, Span, Statement } from './syntax';
 
 /** What a stage passes to the stages inside it. */
 interface Inherited {
@@ -159,8 +159,8 @@ function readStage(call: CallNode, parent: Inherited, needs: string[], r: Reader
   return [id];
 }
 
-/** The declarative pipeline as IR input (not yet schema-checked). */
-export function readPipeline(pipelineCall: CallNode, rest: Statement[], ctx: ImportContext, files: InputFile[], name: string, comments: { text: string; offset: number }[] = []): PipelineInput {
+/** The declarative pipeline as IR input (not yet schema-checked), and where each job's stage is. */
+export function readPipeline(pipelineCall: CallNode, rest: Statement[], ctx: ImportContext, files: InputFile[], name: string, comments: { text: string; offset: number }[] = []): { pipeline: PipelineInput; spans: Map<string, Span> } {
   const r: Reader = { ctx, comments, files, jobs: [], ids: new Set() };
   const vendor: Record<string, unknown> = {};
   const triggers: Triggers = {};
@@ -218,5 +218,5 @@ export function readPipeline(pipelineCall: CallNode, rest: Statement[], ctx: Imp
   if (Object.keys(pipelineEnv.env).length > 0) pipeline.env = pipelineEnv.env;
   if (Object.keys(triggers).length > 0) pipeline.triggers = triggers;
   if (Object.keys(vendor).length > 0) pipeline.vendor = { jenkins: vendor };
-  return pipeline;
+  return { pipeline, spans: new Map(r.jobs.map((j) => [j.id, j.draft.at])) };
 }
