@@ -62,6 +62,7 @@ function filesOf(dir: string): string[] {
 it('imported fixtures, emitted again, pass gitlab-ci-local --preview', async () => {
   const texts: string[] = [];
   for (const name of readdirSync(fixtureRoot).sort()) {
+    if (JSON.parse(readFileSync(join(fixtureRoot, name, 'expected.json'), 'utf8')).reemitInvalid) continue;
     const paths = filesOf(join(fixtureRoot, name)).filter((f) => !f.endsWith('.json'));
     paths.sort((a, b) => (a.endsWith('input.yml') ? -1 : b.endsWith('input.yml') ? 1 : a.localeCompare(b)));
     const imported = importGitlab(paths.map((p) => ({ path: relative(fixtureRoot, p), contents: readFileSync(p, 'utf8') })));

@@ -6,6 +6,7 @@
 import { diagnostic, type Diagnostic, type JobInput, type StepInput } from '@polyci/core';
 import type { GitlabMeta } from '../meta';
 import { normalizeImage } from '../model/image';
+import { JobSchema } from '../model/job';
 import { onlyRefs } from '../model/rules';
 import { normalizeService, type GitlabService } from '../model/service';
 import type { Position } from './parse';
@@ -71,6 +72,15 @@ export function importJob(raw: Mapping, ctx: JobContext): ImportedJob {
     vendor[key] = value;
     diagnostics.push(diagnostic('PCI042', 'info', `${key}: ${why}; kept under vendor.gitlab`, { ...(at(key) ?? {}), path: `${irPath}.vendor.gitlab.${key}` }));
   };
+
+  // The typed model of a job: a key of the wrong shape is reported at its line and read as far as it goes.
+  const shape = JobSchema.safeParse(raw);
+  if (!shape.success) {
+    for (const issue of shape.error.issues.slice(0, 20)) {
+      const where = ctx.position([ctx.key, ...issue.path]) ?? at(String(issue.path[0] ?? ''));
+      diagnostics.push(diagnostic('PCI041', 'warning', `${[ctx.key, ...issue.path].join('.')}: ${issue.message}`, { ...(where ?? {}), path: irPath, hint: 'GitLab rejects this shape too; see https://docs.gitlab.com/ee/ci/yaml/' }));
+    }
+  }
 
   const services = (Array.isArray(raw.services) ? raw.services : []).filter((s): s is GitlabService => typeof s === 'string' || (isMapping(s) && typeof s.name === 'string'));
   const scripts = [...flattenScript(raw.before_script), ...flattenScript(raw.script)];
@@ -224,6 +234,11 @@ export function importJob(raw: Mapping, ctx: JobContext): ImportedJob {
   }
   if (ctx.meta?.policy) job.policy = ctx.meta.policy;
 
+  // A mapped key of the wrong shape as a whole is not read: it stays as written (reported above).
+  for (const issue of shape.success ? [] : shape.error.issues) {
+    const key = issue.path[0];
+    if (issue.path.length === 1 && typeof key === 'string' && !(key in vendor) && !['script', 'before_script', 'stage'].includes(key)) vendor[key] = raw[key];
+  }
   for (const key of Object.keys(raw)) {
     if (mapped.has(key) || key in vendor) continue;
     keep(key, key === 'after_script' ? 'after_script runs even when the job fails, which no IR step does' : 'no IR meaning');
