@@ -3,7 +3,7 @@
  * each imports to the expected IR and diagnostics, re-emits as valid Buildkite,
  * and the seed 000 pipelines re-emit as valid output for every other target.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compile, validatePipeline } from '@polyci/core';
 import { emitBuildkite, importBuildkite } from '@polyci/buildkite';
@@ -23,9 +23,16 @@ it('there are at least 8 realistic cases beside the seeds', () => {
   expect(cases.filter((c) => !c.startsWith('seed')).length).toBeGreaterThanOrEqual(8);
 });
 
+/** The expected.json of a result: review the diff before committing it (UPDATE_FIXTURES=1 npx jest test/buildkite/fixtures). */
+function expectedOf(result: ReturnType<typeof imported>): unknown {
+  const { name, env, jobs, vendor } = result.pipeline;
+  return { pipeline: { name, env, jobs, ...(vendor ? { vendor } : {}) }, diagnostics: result.diagnostics.map((d) => ({ code: d.code, severity: d.severity, line: d.line })) };
+}
+
 describe.each(cases)('fixture %s', (c) => {
-  const { expected } = read(c);
   const result = imported(c);
+  if (process.env.UPDATE_FIXTURES) writeFileSync(join(fixtures, c, 'expected.json'), `${JSON.stringify(expectedOf(result), null, 2)}\n`);
+  const { expected } = read(c);
 
   it('imports to the expected IR', () => {
     const { name, env, jobs, vendor } = result.pipeline;

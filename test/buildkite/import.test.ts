@@ -3,10 +3,11 @@
  * and for random pipelines.
  */
 import fc from 'fast-check';
-import { comparePipelines, parsePipeline, type Pipeline } from '@polyci/core';
+import { comparePipelines, parsePipeline, validatePipeline, type Pipeline } from '@polyci/core';
 import { emitBuildkite, importBuildkite } from '@polyci/buildkite';
 import { pipelineArb } from '../support/arbitraries';
 import { exampleNames } from '../support/examples';
+import { validateBuildkitePipeline } from '../validators';
 import { examplePipeline } from './support';
 
 /** What .buildkite/pipeline.yml cannot carry: builds start from the pipeline settings in Buildkite. */
@@ -68,5 +69,46 @@ describe('round trip of random pipelines', () => {
       }),
       { numRuns: 200, seed: 777 },
     );
+  });
+});
+
+describe('round trip of every IR feature Buildkite carries', () => {
+  const kitchenSink = validatePipeline({
+    name: 'kitchen "sink"\n$HOME',
+    env: { GLOBAL: 'x $$ y', TAG: 'app:${POLYCI_BUILD_NUMBER}' },
+    policy: { tlsOff: 'allow', unpinnedImages: 'deny' },
+    vendor: { buildkite: { gitCredentialsSecret: 'git-creds', notify: [{ email: 'ci@example.com' }] } },
+    jobs: {
+      test: {
+        name: ':node: Test',
+        image: 'node:22.11',
+        runner: { queue: 'k8s', resources: { cpu: '1', memory: '2Gi' } },
+        services: [{ alias: 'db', image: 'postgres:16.4', env: { POSTGRES_DB: 'app' }, ports: [5432], command: ['-c', 'fsync=off'] }],
+        steps: [{ checkout: { depth: 5, submodules: true } }, { name: 'Unit \\ tests\n2', run: 'npm test -- --grep "$PATTERN"' }],
+        artifacts: { paths: ['coverage/**'] },
+        timeoutMinutes: 15,
+        retry: 0,
+        vendor: { buildkite: { soft_fail: true, group: 'Checks', agents: { arch: 'arm64' } } },
+      },
+      lint: { steps: [{ run: 'make lint' }], vendor: { buildkite: { group: 'Checks' } } },
+      deploy: {
+        needs: ['test', 'lint'],
+        conditions: { manual: true, branches: ['main', 'release/*'], tags: true },
+        secrets: ['DEPLOY_TOKEN'],
+        docker: { strategy: 'dind', tls: false, resources: { cpu: '3', memory: '6Gi' } },
+        policy: { privileged: 'allow' },
+        steps: [{ checkout: {} }, { buildImage: { tags: ['r.example.com/app:${POLYCI_COMMIT_SHA}'], push: true, target: 'prod', buildArgs: { A: '1' } } }],
+        vendor: { buildkite: { kubernetes: { podSpec: { nodeSelector: { pool: 'deploy' } } }, plugins: [{ 'slack#v1.0.0': { channel: '#ci' } }] } },
+      },
+    },
+  }).pipeline!;
+
+  it('comes back whole', async () => {
+    expect(kitchenSink).toBeDefined();
+    const emitted = emitBuildkite(kitchenSink, { source: 'ci.config.ts' });
+    expect(await validateBuildkitePipeline(emitted.files[0].contents)).toEqual([]);
+    const { pipeline, errors } = roundTrip(kitchenSink);
+    expect(errors).toEqual([]);
+    expect(comparePipelines(kitchenSink, pipeline, buildkiteCannotExpress).differences).toEqual([]);
   });
 });

@@ -248,6 +248,9 @@ function jobSteps(pipeline: Pipeline, id: string, job: Job, options: BuildkiteOp
     if (eq > 0) agents[label.slice(0, eq)] = label.slice(eq + 1);
     else diagnostics.push(diagnostic('PCI031', 'warning', `Buildkite agent tags are key=value: runner label "${label}" is left out`, { path: at('runner', 'labels'), hint: 'write it as key=value, or use runner.queue' }));
   }
+  // Agent tags kept from an import (vendor.buildkite.agents) join the queue; they are Buildkite text already.
+  const vendorAgents = job.vendor?.buildkite?.agents;
+  const hasVendorAgents = vendorAgents !== null && typeof vendorAgents === 'object' && !Array.isArray(vendorAgents);
   if (job.runner?.tags?.length) diagnostics.push(diagnostic('PCI031', 'warning', 'runner tags are GitLab runner tags: Buildkite uses runner.queue and key=value labels', { path: at('runner', 'tags') }));
   if (job.stage) diagnostics.push(diagnostic('PCI031', 'info', 'Buildkite has no stages: the order comes from depends_on', { path: at('stage') }));
   if (job.cache) diagnostics.push(diagnostic('PCI031', 'warning', 'agent-stack-k8s has no job cache: the cache is left out', { path: at('cache'), hint: 'use a registry cache (buildImage cacheFrom/cacheTo) or a PersistentVolumeClaim in vendor.buildkite' }));
@@ -285,6 +288,7 @@ function jobSteps(pipeline: Pipeline, id: string, job: Job, options: BuildkiteOp
 
   // Key order as people write Buildkite steps: what, where, how, then the plugin.
   const step: Record<string, YamlValue> = {};
+  if (hasVendorAgents) escaped.agents = { ...((escaped.agents as Record<string, string> | undefined) ?? {}), ...(vendorAgents as Record<string, string>) };
   for (const k of ['label', 'key', 'depends_on', 'agents', 'image']) if (escaped[k] !== undefined) step[k] = escaped[k];
   if (env) step.env = env;
   // Buildkite secrets by name: the values never appear in YAML, and they work for plain and plugin steps alike.
@@ -303,6 +307,7 @@ function jobSteps(pipeline: Pipeline, id: string, job: Job, options: BuildkiteOp
   else if (vendor.plugins !== undefined) plugins.push(vendor.plugins);
   delete vendor.plugins;
   if (plugins.length > 0) step.plugins = plugins as YamlValue;
+  if (hasVendorAgents) delete vendor.agents;
   for (const [k, v] of Object.entries(vendor)) {
     if (step[k] !== undefined) diagnostics.push(diagnostic('PCI030', 'warning', `vendor.buildkite.${k} replaces the ${k} polyci writes`, { path: at('vendor', 'buildkite', k) }));
     step[k] = v as YamlValue;

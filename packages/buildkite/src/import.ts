@@ -134,12 +134,13 @@ function importCommandStep(flat: FlatStep, id: string, ctx: Context, pipelineAge
   const agents = s.agents === undefined ? { ...pipelineAgents } : AgentsSchema.safeParse(s.agents).success ? AgentsSchema.parse(s.agents) : undefined;
   if (!agents) report(ctx, 'PCI041', 'warning', 'agents must be a map or a list of key=value; not carried', [...at, 'agents']);
   else {
-    const runner: NonNullable<JobInput['runner']> = {};
-    for (const [k, v] of Object.entries(agents)) {
-      if (k === 'queue') runner.queue = unescapeInterpolation(v);
-      else (runner.labels ??= []).push(`${k}=${unescapeInterpolation(v)}`);
+    if (agents.queue !== undefined) job.runner = { queue: unescapeInterpolation(agents.queue) };
+    // Agent tags other than the queue select Buildkite agents; they are no runner label on other systems.
+    const tags = Object.fromEntries(Object.entries(agents).filter(([k]) => k !== 'queue'));
+    if (s.agents !== undefined && Object.keys(tags).length > 0) {
+      vendorOf(job).agents = tags;
+      report(ctx, 'PCI042', 'info', `agent tags ${Object.keys(tags).join(', ')} select Buildkite agents: kept in vendor.buildkite.agents`, [...at, 'agents']);
     }
-    if (Object.keys(runner).length > 0) job.runner = runner;
   }
   if (typeof s.image === 'string') job.image = unescapeInterpolation(s.image);
 
@@ -375,11 +376,14 @@ function readPipeline(files: InputFile[]): ImportResult {
   const pipelineSecrets: string[] = [];
   importEnv(top.env, ['env'], ctx, { env: pipeline.env, secrets: pipelineSecrets });
   const agentsParse = top.agents === undefined ? undefined : AgentsSchema.safeParse(top.agents);
-  const pipelineAgents = agentsParse?.success ? agentsParse.data : {};
+  const pipelineAgents: Record<string, string> = agentsParse?.success && agentsParse.data.queue !== undefined ? { queue: agentsParse.data.queue } : {};
+  if (agentsParse?.success && Object.keys(agentsParse.data).some((k) => k !== 'queue')) {
+    top.agents = Object.fromEntries(Object.entries(agentsParse.data).filter(([k]) => k !== 'queue'));
+  } else delete top.agents;
   if (agentsParse && !agentsParse.success) report(ctx, 'PCI041', 'warning', 'agents must be a map or a list of key=value; not carried', ['agents']);
   const vendor: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(top)) {
-    if (['env', 'agents', 'steps'].includes(k)) continue;
+    if (['env', 'steps'].includes(k)) continue;
     vendor[k] = v;
     report(ctx, 'PCI042', 'info', `${k} has no IR meaning: kept in vendor.buildkite`, [k]);
   }

@@ -14,12 +14,10 @@ export function serviceSidecars(jobId: string, job: Job, taken: Set<string>): { 
   const diagnostics: Diagnostic[] = [];
   job.services.forEach((svc, i) => {
     const path = formatPath(['jobs', jobId, 'services', i]);
-    const sidecar: K8sContainer = { image: svc.image };
     // Named after its alias when that is a valid container name; agent-stack-k8s names the others sidecar-N.
-    if (isContainerName(svc.alias) && !taken.has(svc.alias)) {
-      sidecar.name = svc.alias;
-      taken.add(svc.alias);
-    }
+    const named = isContainerName(svc.alias) && !taken.has(svc.alias);
+    if (named) taken.add(svc.alias);
+    const sidecar: K8sContainer = { ...(named ? { name: svc.alias } : {}), image: svc.image };
     if (svc.command) sidecar.args = svc.command.map(escapeKubernetesExpansion);
     if (svc.env) {
       sidecar.env = Object.keys(svc.env).map((name) => ({ name, value: escapeKubernetesExpansion(svc.env![name]) }));
