@@ -28,6 +28,14 @@ const extrasArb = fc.record({
   stepEnv: fc.dictionary(envNameArb, hostileString(0), { maxKeys: 2 }),
   labels: fc.option(fc.array(hostileString(), { minLength: 1, maxLength: 2 }), { nil: undefined }),
   checkout: fc.boolean(),
+  // a job image with hostile characters: pod YAML and docker-workflow's inside() carry it as data
+  hostileImage: fc.option(hostileString(), { nil: undefined, freq: 4 }),
+  resources: fc.option(fc.record({ cpu: fc.constantFrom('500m', '2', undefined), memory: fc.constantFrom('512Mi', '2Gi', undefined) }), { nil: undefined }),
+  strategyExtras: fc.record({
+    version: fc.option(fc.constantFrom('26.1.4', '27.3.1', 'v1.2.3-debug'), { nil: undefined }),
+    resources: fc.option(fc.record({ cpu: fc.constantFrom('1', '250m'), memory: fc.constantFrom('1Gi', '256Mi') }), { nil: undefined }),
+    path: fc.option(fc.constantFrom('/run/user/1000/docker.sock', '/var/run/docker.sock'), { nil: undefined }),
+  }),
 });
 
 /** A checked pipeline with hostile strings in every place the Jenkinsfile carries them. */
@@ -39,8 +47,16 @@ export const jenkinsPipelineArb: fc.Arbitrary<Pipeline> = fc
       const x = extras[i];
       const steps = job.steps.map((s, k) => (k === 0 && 'run' in s ? { ...s, ...(x.stepName ? { name: x.stepName } : {}), env: x.stepEnv } : s));
       const services = [...new Map(x.services.map((s) => [s.alias, s])).values()];
+      const docker = job.docker && job.docker.strategy !== 'auto' ? { ...job.docker } : undefined;
+      if (docker) {
+        if (x.strategyExtras.version && docker.strategy !== 'socket-proxy') Object.assign(docker, { version: x.strategyExtras.version });
+        if (x.strategyExtras.resources && !['socket', 'socket-proxy'].includes(docker.strategy)) Object.assign(docker, { resources: x.strategyExtras.resources });
+        if (x.strategyExtras.path && ['socket', 'socket-proxy'].includes(docker.strategy)) Object.assign(docker, { path: x.strategyExtras.path });
+      }
       jobs[id] = {
         ...job,
+        ...(docker ? { docker } : {}),
+        ...(x.hostileImage ? { image: x.hostileImage } : {}),
         secrets: x.secrets,
         steps: x.checkout ? [{ checkout: {} }, ...steps] : steps,
         ...(x.branches || x.tags !== undefined || x.manual !== undefined ? { conditions: { branches: x.branches, tags: x.tags, manual: x.manual } } : {}),
@@ -48,7 +64,7 @@ export const jenkinsPipelineArb: fc.Arbitrary<Pipeline> = fc
         ...(x.retry !== undefined ? { retry: x.retry } : {}),
         ...(x.artifacts ? { artifacts: { paths: x.artifacts } } : {}),
         services,
-        ...(x.labels ? { runner: { labels: x.labels } } : {}),
+        ...(x.labels || x.resources ? { runner: { ...(x.labels ? { labels: x.labels } : {}), ...(x.resources ? { resources: x.resources } : {}) } } : {}),
       };
     });
     return validatePipeline({ ...pipeline, triggers: crons ? { schedule: crons.map((cron) => ({ cron })) } : pipeline.triggers, jobs });

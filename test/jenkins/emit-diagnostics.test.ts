@@ -4,6 +4,7 @@
  */
 import { validatePipeline, type Diagnostic, type Pipeline, type PipelineInput } from '@polyci/core';
 import { jenkinsTarget } from '@polyci/jenkins';
+import { dockerResourceFlags } from '../../packages/jenkins/src/docker-resources';
 import { parseGroovy } from '../validators';
 import { readJenkinsfile } from './read-jenkinsfile';
 
@@ -61,9 +62,9 @@ describe('kitchen sink', () => {
       'jobs.test.steps[2].vendor': 'PCI031 warning',
       'jobs.test.vendor.jenkins.options': 'PCI031 warning',
     });
-    // labels go to a node agent; resources to a pod: each mode drops the other one
+    // labels choose a node; a pod is placed by Kubernetes
     if (agent === 'kubernetes') expect(found['jobs.test.runner.labels']).toBe('PCI031 warning');
-    else expect(found['jobs.test.runner.resources']).toBe('PCI031 warning');
+    expect(found['jobs.test.runner.resources']).toBeUndefined();
     expect(r.diagnostics.every((d) => d.path !== undefined && d.hint !== undefined)).toBe(true);
   });
 
@@ -78,7 +79,7 @@ describe('kitchen sink', () => {
       expect(stage.options.skipDefaultCheckout).toBeUndefined();
       expect(JSON.stringify(stage.steps)).toContain('"call":"junit","args":["reports/*.xml"]');
     }
-    expect(readJenkinsfile(parsed[1]).stages[0].agent).toEqual({ kind: 'docker', image: 'node:22.11', label: 'linux' });
+    expect(readJenkinsfile(parsed[1]).stages[0].agent).toEqual({ kind: 'docker', image: 'node:22.11', label: 'linux', args: '--cpus=1 --memory=1g' });
     expect(readJenkinsfile(parsed[0]).stages[0].agent?.pod.spec.containers[0].resources).toEqual({ requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } });
   });
 });
@@ -122,4 +123,21 @@ describe('errors: no output rather than wrong output', () => {
     expect(r.files).toEqual([]);
     expect(r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.path)).toEqual(['env.in', 'jobs.j.env.class', 'jobs.j.secrets']);
   });
+
+  test('resources without an exact docker spelling are reported, not guessed (docker agent)', () => {
+    const r = jenkinsTarget.emit(base({ image: 'node:22.11', runner: { resources: { cpu: '0.5e1', memory: '1.5Gi' } }, docker: { strategy: 'kaniko', resources: { cpu: 'lots' } }, steps: [{ run: 'true' }, { buildImage: { tags: ['x:1'] } }] }), { agent: 'docker' });
+    expect(r.diagnostics.filter((d) => d.code === 'PCI031').map((d) => [d.path, d.message])).toEqual([
+      ['jobs.j.runner.resources', expect.stringContaining('cpu "0.5e1"')],
+      ['jobs.j.runner.resources', expect.stringContaining('memory "1.5Gi"')],
+      ['jobs.j.docker.resources', expect.stringContaining('cpu "lots"')],
+    ]);
+  });
+});
+
+test('docker resource flags are exact conversions of Kubernetes quantities', () => {
+  expect(dockerResourceFlags({ cpu: '500m', memory: '512Mi' }).flags).toEqual(['--cpus=0.5', '--memory=512m']);
+  expect(dockerResourceFlags({ cpu: '2', memory: '2Gi' }).flags).toEqual(['--cpus=2', '--memory=2g']);
+  expect(dockerResourceFlags({ cpu: '1.5', memory: '1G' }).flags).toEqual(['--cpus=1.5', '--memory=1000000000']);
+  expect(dockerResourceFlags({ memory: '1048576' }).flags).toEqual(['--memory=1048576']);
+  expect(dockerResourceFlags({ cpu: '0', memory: '$(id)' })).toEqual({ flags: [], unconverted: ['cpu "0"', 'memory "$(id)"'] });
 });

@@ -58,6 +58,8 @@ export interface ContainerPlan {
   waitForDaemon: boolean;
   /** Host path of the Docker socket mounted into the job, for `socket`. */
   hostSocket?: string;
+  /** runner.resources and the builder's resources both name the one container the job has. */
+  unusedRunnerResources?: boolean;
   /** A daemonless job with an image but no run steps: the image has nothing to run. */
   unusedImage?: boolean;
 }
@@ -142,11 +144,13 @@ export function planContainers(job: Job, host: DaemonHost): ContainerPlan {
       role: 'builder',
       image: strategyImages(strategy).client,
       env: builderEnv(strategy),
-      resources: 'resources' in strategy ? strategy.resources : undefined,
+      // With no container of the job's own, the builder is where the job runs.
+      resources: ('resources' in strategy ? strategy.resources : undefined) ?? (plan.runIn ? undefined : job.runner?.resources),
       mounts: [],
       overrideEntrypoint: strategy.strategy !== 'buildah',
       unconfined: strategy.strategy === 'buildkit',
     });
+    if (!plan.runIn && 'resources' in strategy && strategy.resources && job.runner?.resources) plan.unusedRunnerResources = true;
     plan.runIn ??= strategy.strategy;
     plan.buildIn = strategy.strategy;
     if (job.image && !runsSteps) plan.unusedImage = true;

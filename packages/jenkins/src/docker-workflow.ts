@@ -9,6 +9,7 @@
  */
 import { diagnostic, formatPath, shellQuote, type Diagnostic, type Job } from '@polyci/core';
 import type { ContainerPlan, JobContainer } from './containers';
+import { dockerResourceFlags } from './docker-resources';
 import type { AgentView } from './emit';
 import { labelExpression } from './groovy';
 import type { ArgPart, StepView } from './steps';
@@ -26,6 +27,7 @@ function stepContainerFlags(c: JobContainer, plan: ContainerPlan): string[] {
   if (c.unconfined) flags.push('--security-opt=seccomp=unconfined', '--security-opt=apparmor=unconfined');
   for (const [k, v] of Object.entries(c.env)) flags.push(`--env=${k}=${v}`);
   if (plan.hostSocket && c.role === 'job') flags.push(`-v ${plan.hostSocket}:/var/run/docker.sock`);
+  flags.push(...dockerResourceFlags(c.resources).flags);
   return flags;
 }
 
@@ -88,6 +90,7 @@ export function dockerWorkflowStep(id: string, plan: ContainerPlan, steps: { con
         // withEnv unsets a variable given an empty value (EnvVars.override), so empty ones are spelled out.
         ...Object.keys(c.env).map((k) => ({ text: c.env[k] === '' ? ` --env=${k}=` : ` --env=${k}` })),
         ...volumeArgs(c, plan, jobSlug),
+        ...dockerResourceFlags(c.resources).flags.map((f) => ({ text: ` ${f}` })),
       ];
       return {
         image: c.image,

@@ -4,6 +4,7 @@
  */
 import { diagnostic, formatPath, usedBuiltins, type Diagnostic, type Job, type Pipeline } from '@polyci/core';
 import type { ContainerPlan } from './containers';
+import { dockerResourceFlags } from './docker-resources';
 import type { JenkinsOptions } from './options';
 
 export function droppedFields(pipeline: Pipeline, job: Job, id: string, plan: ContainerPlan, options: JenkinsOptions): Diagnostic[] {
@@ -15,7 +16,15 @@ export function droppedFields(pipeline: Pipeline, job: Job, id: string, plan: Co
   if (runner?.queue) drop(at('runner', 'queue'), 'runner.queue (a Buildkite queue) has no Jenkins meaning', 'use runner.labels for Jenkins agent labels');
   if (runner?.tags) drop(at('runner', 'tags'), 'runner.tags (GitLab runner tags) have no Jenkins meaning', 'use runner.labels for Jenkins agent labels');
   if (runner?.labels && pod) drop(at('runner', 'labels'), 'runner.labels do not apply to a Kubernetes pod agent', 'the pod template decides where the job runs; use --option jenkins.agent=docker to run on labelled nodes');
-  if (runner?.resources && !pod) drop(at('runner', 'resources'), 'runner.resources apply only to a Kubernetes pod agent', 'set resources on the Jenkins node or its Docker daemon');
+  if (runner?.resources && plan.containers.length === 0) drop(at('runner', 'resources'), 'runner.resources apply to a container, and this job runs on the agent itself', 'set an image for the job, or size the Jenkins node');
+  if (!pod) {
+    for (const c of plan.containers) {
+      const { unconverted } = dockerResourceFlags(c.resources);
+      const path = c.role === 'job' || (c.role === 'builder' && c.resources === runner?.resources) ? at('runner', 'resources') : at('docker', 'resources');
+      for (const q of unconverted) drop(path, `resource ${q} has no exact docker run spelling and is not written`, 'use cpu as cores or millicores (2, 500m) and memory in bytes, Ki/Mi/Gi/Ti or k/M/G/T');
+    }
+  }
+  if (runner?.resources && plan.unusedRunnerResources) drop(at('runner', 'resources'), `runner.resources are not used: the ${plan.strategy?.strategy} builder is the job's only container and has resources of its own`, 'set the resources once, on docker.resources');
   if (job.stage) drop(at('stage'), 'stage (a GitLab stage name) is not used: Jenkins stages come from the job graph', 'remove it, or keep it for GitLab only');
   if (job.cache) drop(at('cache'), 'Jenkins has no built-in job cache: cache is not written', 'use a registry cache for images, or the Job Cacher plugin through a Jenkins vendor step');
   if (job.artifacts?.expireIn) drop(at('artifacts', 'expireIn'), 'artifact expiry is a property of the Jenkins job (buildDiscarder), not of one stage', 'configure artifactNumToKeepStr / artifactDaysToKeepStr on the job');
