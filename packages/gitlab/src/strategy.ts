@@ -64,7 +64,10 @@ export function strategyParts(s: ConcreteStrategy, path: string): StrategyParts 
           'PCI030',
           'warning',
           `the ${s.strategy} service runs only on a GitLab runner with privileged = true${usesTls(s) ? ` and "${dindClientCertDir}" in its volumes (the job reads the client certificates there)` : ''}; .gitlab-ci.yml cannot say so`,
-          { path, hint: `register the runner with:\n${runnerSnippet(needs)}` },
+          {
+            path,
+            hint: `register the runner with:\n${runnerSnippet(needs)}${s.strategy === 'dind-rootless' && usesTls(s) ? '\nthe rootless daemon runs as uid 1000 and must be able to write the certificates into that volume' : ''}`,
+          },
         ),
       );
       if (s.cacheVolume) {

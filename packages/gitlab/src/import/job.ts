@@ -6,7 +6,7 @@
 import { diagnostic, type Diagnostic, type JobInput, type StepInput } from '@polyci/core';
 import type { GitlabMeta } from '../meta';
 import { normalizeImage } from '../model/image';
-import { JobSchema } from '../model/job';
+import { JobSchema, jobKeywords } from '../model/job';
 import { onlyRefs } from '../model/rules';
 import { normalizeService, type GitlabService } from '../model/service';
 import type { Position } from './parse';
@@ -239,8 +239,22 @@ export function importJob(raw: Mapping, ctx: JobContext): ImportedJob {
     const key = issue.path[0];
     if (issue.path.length === 1 && typeof key === 'string' && !(key in vendor) && !['script', 'before_script', 'stage'].includes(key)) vendor[key] = raw[key];
   }
+  if (raw.rules !== undefined && (raw.only !== undefined || raw.except !== undefined)) {
+    diagnostics.push(diagnostic('PCI043', 'warning', 'GitLab rejects a job that has rules together with only/except', { ...(at('rules') ?? {}), path: `${irPath}.conditions`, hint: 'keep rules and drop only/except' }));
+  }
   for (const key of Object.keys(raw)) {
     if (mapped.has(key) || key in vendor) continue;
+    if (!(jobKeywords as readonly string[]).includes(key)) {
+      vendor[key] = raw[key];
+      diagnostics.push(
+        diagnostic('PCI043', 'warning', `"${key}" is not a GitLab job keyword: GitLab rejects the file ("config contains unknown keys")`, {
+          ...(at(key) ?? {}),
+          path: `${irPath}.vendor.gitlab.${key}`,
+          hint: 'check the spelling, or move it under `variables:` if it is meant as one; kept under vendor.gitlab as written',
+        }),
+      );
+      continue;
+    }
     keep(key, key === 'after_script' ? 'after_script runs even when the job fails, which no IR step does' : 'no IR meaning');
   }
   if (Object.keys(vendor).length > 0) job.vendor = { gitlab: vendor };

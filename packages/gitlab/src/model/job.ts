@@ -39,3 +39,11 @@ export type GitlabJob = z.infer<typeof JobSchema>;
 
 /** Top-level keys that are keywords, not jobs. https://docs.gitlab.com/ee/ci/yaml/#global-keywords */
 export const globalKeywords = ['default', 'include', 'stages', 'variables', 'workflow', 'image', 'services', 'cache', 'before_script', 'after_script', 'types', 'spec'] as const;
+
+/** Every key GitLab accepts in a job; anything else makes GitLab reject the file. https://docs.gitlab.com/ee/ci/yaml/#job-keywords */
+export const jobKeywords = [
+  'after_script', 'allow_failure', 'artifacts', 'before_script', 'cache', 'coverage', 'dast_configuration', 'dependencies', 'environment',
+  'except', 'extends', 'hooks', 'id_tokens', 'identity', 'image', 'inherit', 'interruptible', 'manual_confirmation', 'needs', 'only', 'pages',
+  'parallel', 'publish', 'release', 'resource_group', 'retry', 'rules', 'run', 'script', 'secrets', 'services', 'stage', 'start_in', 'tags',
+  'timeout', 'trigger', 'variables', 'when',
+] as const;
