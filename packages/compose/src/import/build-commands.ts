@@ -15,9 +15,28 @@ function emptyBuild(): BuildImage {
   return { context: '.', buildArgs: {}, tags: [], push: false, cacheFrom: [], cacheTo: [], platforms: [], labels: {}, secrets: {} };
 }
 
-/** A word is clean when it only substitutes variables ($X, ${X}), never commands. */
+/**
+ * A word is clean when the IR can say it: no command substitution, and every `$`
+ * a plain `$NAME` / `${NAME}` outside single quotes (the IR's strings keep those as
+ * references; `${X:-d}`, `$1` or a quoted literal `$` have no IR spelling).
+ */
 function clean(w: ShellWord): boolean {
-  return !w.operator && !w.substitutes;
+  if (w.operator || w.substitutes) return false;
+  const raw = w.raw;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (c === "'") {
+      const end = raw.indexOf("'", i + 1);
+      if (end < 0 || raw.slice(i + 1, end).includes('$')) return false;
+      i = end;
+    } else if (c === '\\') i++;
+    else if (c === '$') {
+      const m = /^\$(?:\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)/.exec(raw.slice(i));
+      if (!m) return false;
+      i += m[0].length - 1;
+    }
+  }
+  return true;
 }
 
 function keyValue(s: string): [string, string] | undefined {

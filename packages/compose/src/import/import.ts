@@ -31,6 +31,7 @@ import {
 } from '@polyci/core';
 import { unliteral } from '../interpolation';
 import { ComposeFileSchema } from '../model/compose-file';
+import { isComposeKey } from '../model/keys';
 import { argvOf, dependsOnOf, environmentOf, serviceNetworksOf, volumeMountOf, type DependsOnCondition, type VolumeMount } from '../model/service';
 import { daemonAlias, daemonVendorKey, jobNameLabel, manualProfile, pipelineExtension, servicesVendorKey, workspaceDir } from '../names';
 import { cpuQuantityOf, memoryQuantityOf } from '../resources';
@@ -113,6 +114,8 @@ export function importCompose(files: InputFile[]): ImportResult {
         for (const [n, v] of Object.entries(value)) declaredNetworks.set(n, { value: v, source });
       } else if (key === 'volumes' || key === 'networks') {
         continue;
+      } else if (!isComposeKey(key, 'top')) {
+        diagnostics.push(diagnostic('PCI043', 'warning', `top-level \`${key}\` is not a Compose Specification key: docker compose refuses the file; left out`, { ...where, hint: 'check its spelling, or prefix it with x- to keep it as an extension field' }));
       } else {
         pipelineVendor[key] = value;
         diagnostics.push(diagnostic('PCI042', key.startsWith('x-') ? 'info' : 'warning', `top-level \`${key}\` has no IR meaning; kept in vendor.compose`, { ...where, hint: 'it is written back as is when compiling to compose, and ignored by the other targets' }));
@@ -205,7 +208,7 @@ export function importCompose(files: InputFile[]): ImportResult {
       const dp = at(daemon.source, ['services', daemon.name]);
       positions[formatPath(['jobs', id, 'docker'])] = { file: dp.file, line: dp.line ?? 1 };
       strategy = daemonStrategy(entry, daemon, daemonVendor, { used: usedVolumes, consumed: consumedVolumes }, diagnostics, at, hostOf(entry)?.port);
-      if (hasSocket(entry)) diagnostics.push(diagnostic('PCI041', 'warning', `service ${entry.name} mounts the host socket and also reaches ${daemon.name}; the daemon wins`, { ...where(['volumes']) }));
+      if (hasSocket(entry)) diagnostics.push(diagnostic('PCI041', 'warning', `service ${entry.name} mounts the host socket and also reaches ${daemon.name}; the daemon wins and the socket mount is left out`, { ...where(['volumes']), hint: 'a job that has its own daemon should not hold the host\'s as well' }));
     } else if (entry.role.role === 'builder') {
       strategy = { strategy: entry.role.strategy, ...(entry.role.version ? { version: entry.role.version } : {}) };
     } else if (hasSocket(entry)) {
@@ -289,7 +292,8 @@ export function importCompose(files: InputFile[]): ImportResult {
         return;
       }
       if (strategy?.strategy === 'socket' && socketTarget.test(v.target) && v.source === strategy.path) return;
-      if (v.target === '/certs/client' && v.type === 'volume' && strategy && (strategy.strategy === 'dind' || strategy.strategy === 'dind-rootless')) {
+      if (daemon && socketTarget.test(v.target) && v.type !== 'volume') return; // reported above
+      if (/^\/certs(\/client)?\/?$/.test(v.target) && v.type === 'volume' && strategy && (strategy.strategy === 'dind' || strategy.strategy === 'dind-rootless')) {
         if (v.source) consumedVolumes.add(v.source);
         return;
       }
@@ -365,7 +369,9 @@ export function importCompose(files: InputFile[]): ImportResult {
 
     for (const [key, value] of Object.entries(entry.def)) {
       if (consumed.has(key)) continue;
-      if (key === 'privileged' && value === true) keep(key, value, 'warning', 'runs the job container privileged, which the IR only allows for daemons');
+      if (!isComposeKey(key, 'service')) {
+        diagnostics.push(diagnostic('PCI043', 'warning', `service ${entry.name}: \`${key}\` is not a Compose Specification key: docker compose refuses the file; left out`, { ...where([key]), hint: 'check its spelling, or prefix it with x- to keep it as an extension field' }));
+      } else if (key === 'privileged' && value === true) keep(key, value, 'warning', 'runs the job container privileged, which the IR only allows for daemons');
       else keep(key, value);
     }
     if (Object.keys(daemonVendor).length > 0) {
@@ -501,7 +507,11 @@ function daemonStrategy(
     if (hc !== undefined && JSON.stringify(hc) !== JSON.stringify(daemonHealthcheck) && !(isObject(hc) && JSON.stringify(hc.test) === JSON.stringify(daemonHealthcheck.test))) vendor.healthcheck = hc;
   }
   if (Object.keys(otherEnv).length > 0) vendor.environment = otherEnv;
-  for (const [key, value] of Object.entries(daemon.def)) if (!consumed.has(key)) vendor[key] = value;
+  for (const [key, value] of Object.entries(daemon.def)) {
+    if (consumed.has(key)) continue;
+    if (isComposeKey(key, 'service')) vendor[key] = value;
+    else diagnostics.push(diagnostic('PCI043', 'warning', `${daemon.name}: \`${key}\` is not a Compose Specification key: docker compose refuses the file; left out`, { ...where([key]) }));
+  }
   for (const key of Object.keys(vendor)) {
     diagnostics.push(diagnostic('PCI042', 'info', `${daemon.name}: \`${key}\` has no IR meaning; kept in vendor.compose.x-polyci-daemon`, { ...where([key]), hint: 'compiling to compose writes them back on the daemon service; the other targets ignore them' }));
   }
@@ -556,6 +566,10 @@ function irService(
   if (ports.length > 0) service.ports = [...new Set(ports)];
   for (const [key, value] of Object.entries(entry.def)) {
     if (['image', 'environment', 'command', 'expose', 'ports', 'networks', 'depends_on', 'profiles'].includes(key)) continue;
+    if (!isComposeKey(key, 'service')) {
+      diagnostics.push(diagnostic('PCI043', 'warning', `service container ${entry.name}: \`${key}\` is not a Compose Specification key: docker compose refuses the file; left out`, { ...where([key]) }));
+      continue;
+    }
     rest[key] = value;
     diagnostics.push(diagnostic('PCI042', 'info', `service container ${entry.name}: \`${key}\` has no IR meaning; kept in vendor.compose.x-polyci-services`, { ...where([key]), hint: 'compiling to compose writes it back on the service container; the other targets ignore it' }));
   }
