@@ -12,9 +12,9 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { serialize } from 'node:v8';
-import { compare, hasGnuTime, median, runOnce, summarize } from './lib/harness.mjs';
+import { compare, hasGnuTime, method, runOnce, summarize } from './lib/harness.mjs';
 import { fallbackBuildkite, fallbackWorkflow, writeBuildkiteProgram, writeGwfProject } from './lib/peers.mjs';
-import { writeSynth } from './lib/synth.mjs';
+import { writeShape, writeSynth } from './lib/synth.mjs';
 import { buildCorpus } from './lib/corpus.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -32,11 +32,12 @@ const { values: opt } = parseArgs({
     json: { type: 'string' },
   },
 });
-const only = new Set((opt.only ?? '1,2,3,5,s').split(','));
+const only = new Set((opt.only ?? '1,2,d,3,5,s').split(','));
 const sizes = (opt.sizes ?? '100,1000,10000').split(',').map(Number);
 const q = opt.quick ? 0.5 : 1;
 const runsFor = (n) => Math.max(opt.quick ? 2 : 3, Math.round(n * q));
 const started = Date.now();
+const loadStart = loadavg().map((x) => x.toFixed(1)).join(' ');
 const log = (s) => process.stderr.write(`[bench +${((Date.now() - started) / 1000).toFixed(0)}s] ${s}\n`);
 
 if (!existsSync(CLI)) {
@@ -237,6 +238,33 @@ if (only.has('2')) {
   }
 }
 
+// ---------------------------------------------------------------- item 2, continued: shapes of the job graph
+
+if (only.has('d')) {
+  // The same small jobs, with `needs` as a deep chain or a ladder (each job needs the two
+  // previous ones), against the same jobs with no needs. A graph walk without memo is
+  // quadratic on the chain and exponential on the ladder. 60 s per run at most.
+  const shapes = [
+    [2000, 'chain'],
+    [4000, 'chain'],
+    [36, 'ladder'],
+  ];
+  for (const [n, shape] of shapes) {
+    log(`item 2: ${n} jobs, needs as a ${shape}`);
+    const dir = join(WORK, `${shape}-${n}`);
+    const flat = join(WORK, `flat-${n}`);
+    writeShape(dir, n, shape);
+    writeShape(flat, n, 'flat');
+    const args = ['compile', 'ci.config.ts', '-t', targetsArg, '-q', '--out', 'out'];
+    for (const d of [dir, flat]) runOnce(polyci(args, d)); // fill the config caches
+    const [a, b] = compare([{ name: shape, ...polyci(args, dir), timeoutMs: 60_000 }, { name: 'flat', ...polyci(args, flat), timeoutMs: 60_000 }], { runs: shape === 'ladder' ? 1 : opt.quick ? 1 : 3, warmup: 0 });
+    const label = `${n.toLocaleString('en')} jobs, needs as a ${shape === 'chain' ? 'chain (each needs the previous)' : 'ladder (each needs the 2 previous)'} -> ${targetsLabel}`;
+    if (a.status !== 0) rows.push({ item: '2', label, error: a.status === null || a.status === -1 ? `killed after 60 s (${a.stderr.trim().slice(0, 80) || 'timeout'})` : `exit ${a.status}: ${firstError(a.stderr)}`, notes: `same jobs with no needs: ${fmtMs(b.ms)} ms` });
+    else row('2', label, a, 'the same jobs with no needs', b, a.ms / b.ms, '');
+    check(a.status === 0 ? a.ms / b.ms <= 2 : false, `${n} jobs as a ${shape} cost at most 2x the same jobs without needs: ${a.status === 0 ? fmtX(a.ms / b.ms) : 'did not finish'}`);
+  }
+}
+
 // ---------------------------------------------------------------- item 3: migration throughput
 
 if (only.has('3')) {
@@ -261,7 +289,7 @@ if (only.has('3')) {
     const summary = (m.stdout + m.stderr).split('\n').find((l) => /file\(s\):/.test(l)) ?? '';
     if (m.status !== 0 && outputs === 0) errorRow('3', `\`polyci migrate\` ${corpus.files.length} files -> ${toArg}`, m, corpus.note);
     else {
-      row('3', `\`polyci migrate\` ${corpus.files.length} files (${corpus.kinds}) -> ${probe.working.length === 5 ? 'all 5 targets' : toArg}`, m, 'floor', f, m.ms / f.ms, `**${Math.round(corpus.files.length / (m.ms / 1000))} files/s** whole process (${Math.round(corpus.files.length / ((m.ms - f.ms) / 1000))} files/s beyond floor); ${outputs} files written; exit ${m.status}; ${summary.trim()}; ${corpus.note}`);
+      row('3', `\`polyci migrate\` ${corpus.files.length} files (${corpus.kinds}) -> ${probe.working.length === 5 ? 'all 5 targets' : toArg}`, m, 'floor', f, m.ms / f.ms, `**${Math.round(corpus.files.length / (m.ms / 1000))} files/s** whole process, wall (${Math.round(corpus.files.length / (m.cpuMs / 1000))} files/s per CPU second); ${outputs} files written; exit ${m.status}; ${summary.trim()}; ${corpus.note}`);
     }
   }
 }
@@ -358,17 +386,17 @@ if (only.has('s')) {
 const cpuModel = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) ?? [])[1] ?? cpus()[0]?.model ?? '?';
 const head = [
   `polyci benchmark, ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
-  `machine: ${cpus().length} CPUs (${cpuModel}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM, node ${process.version}, load average at end ${loadavg().map((x) => x.toFixed(1)).join(' ')}${hasGnuTime ? '' : ' (no /usr/bin/time: no CPU or RSS figures)'}`,
+  `machine: ${cpus().length} CPUs (${cpuModel}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM, node ${process.version}, load average at start ${loadStart}, at end ${loadavg().map((x) => x.toFixed(1)).join(' ')}; measured with ${method}${hasGnuTime ? '' : ' (no CPU or RSS figures)'}`,
   `commit ${spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim()}${spawnSync('git', ['status', '--porcelain', '--', 'packages'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim() ? ' + uncommitted changes in packages/' : ''}; wall ms = median of whole-process runs (interleaved with the reference); RSS = peak of the runs`,
   '',
 ];
 const table = [
-  '| # | case | polyci ms | CPU ms | RSS MB | reference | ref ms | ref RSS MB | ratio | notes |',
-  '|---|---|--:|--:|--:|---|--:|--:|--:|---|',
+  '| # | case | polyci wall ms | CPU ms | RSS MB | reference | ref wall ms | ref CPU ms | ref RSS MB | ratio (wall) | ratio (CPU) | notes |',
+  '|---|---|--:|--:|--:|---|--:|--:|--:|--:|--:|---|',
   ...rows.map((r) =>
     r.error
-      ? `| ${r.item} | ${r.label} | ERROR | | | | | | | ${r.error}${r.notes ? `; ${r.notes}` : ''} |`
-      : `| ${r.item} | ${r.label} | ${fmtMs(r.a.ms)} | ${fmtMs(r.a.cpuMs)} | ${fmtMb(r.a.rssKb)} | ${r.refLabel} | ${r.b ? fmtMs(r.b.ms) : '-'} | ${r.b ? fmtMb(r.b.rssKb) : '-'} | ${fmtX(r.ratio)} | ${r.notes} (n=${r.a.runs}) |`,
+      ? `| ${r.item} | ${r.label} | ERROR | | | | | | | | | ${r.error}${r.notes ? `; ${r.notes}` : ''} |`
+      : `| ${r.item} | ${r.label} | ${fmtMs(r.a.ms)} | ${fmtMs(r.a.cpuMs)} | ${fmtMb(r.a.rssKb)} | ${r.refLabel} | ${r.b ? fmtMs(r.b.ms) : '-'} | ${r.b ? fmtMs(r.b.cpuMs) : '-'} | ${r.b ? fmtMb(r.b.rssKb) : '-'} | ${fmtX(r.ratio)} | ${r.b && r.a.cpuMs && r.b.cpuMs ? fmtX(r.a.cpuMs / r.b.cpuMs) : '-'} | ${r.notes} (n=${r.a.runs}) |`,
   ),
 ];
 const text = [...head, ...table, '', ...extra.map((e) => `- ${e}`), '', 'Targets (issue 6):', ...checks.map((c) => `- ${c}`), '', `bench took ${((Date.now() - started) / 1000).toFixed(0)} s`].join('\n');
