@@ -201,6 +201,7 @@ export function readAgent(call: CallNode, ctx: ImportContext, files: InputFile[]
       if (facts.pod) {
         facts.strategy = facts.pod.strategy;
         for (const p of facts.pod.problems) ctx.report('PCI041', 'warning', `pod template: ${p}`, yamlCall ?? kubernetes);
+        for (const p of facts.pod.ignored) ctx.report('PCI043', 'warning', `pod template: ${p}`, yamlCall ?? kubernetes);
         for (const [k, v] of Object.entries(facts.pod.extra)) {
           facts.vendor[`pod.${k}`] = v;
           ctx.report('PCI042', 'info', `pod template key ${k} has no polyci meaning: kept under vendor.jenkins`, yamlCall ?? kubernetes);

@@ -18,6 +18,7 @@ export interface EnvironmentTarget {
 const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export function readEnvironment(call: CallNode, target: EnvironmentTarget, ctx: ImportContext): void {
+  const seen = new Set<string>();
   for (const s of call.closure?.body ?? []) {
     if (s.kind !== 'assign' || s.op !== '=') {
       ctx.report('PCI041', 'warning', `unsupported statement in environment: ${ctx.source(s).split('\n')[0].slice(0, 80)}`, s, 'write NAME = value');
@@ -28,6 +29,8 @@ export function readEnvironment(call: CallNode, target: EnvironmentTarget, ctx: 
       ctx.report('PCI041', 'warning', `environment variable name ${ctx.source(s.target)} is not a shell variable name`, s);
       continue;
     }
+    if (seen.has(name)) ctx.report('PCI043', 'warning', `${name} is set twice in this environment block: Jenkins keeps the last value`, s);
+    seen.add(name);
     const credential = credentialsCall(s.value, ctx);
     if (credential !== undefined) {
       addSecret(target, name, credential || undefined, ctx, s.value);

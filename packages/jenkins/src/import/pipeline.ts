@@ -33,6 +33,10 @@ interface Reader {
   ids: Set<string>;
 }
 
+/** What declarative Jenkins accepts where; anything else fails its validation. */
+const stageDirectives = new Set(['agent', 'environment', 'input', 'options', 'parallel', 'post', 'stages', 'steps', 'tools', 'when', 'matrix', 'failFast']);
+const pipelineDirectives = new Set(['agent', 'environment', 'libraries', 'options', 'parameters', 'post', 'stages', 'tools', 'triggers']);
+
 function jobId(name: string, ids: Set<string>): string {
   let base = name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '');
   if (!/^[A-Za-z_]/.test(base)) base = `stage-${base}`.replace(/-$/, '');
@@ -106,7 +110,13 @@ function readStage(call: CallNode, parent: Inherited, needs: string[], r: Reader
   for (const [key, c] of d) {
     if (['agent', 'environment', 'when', 'input', 'options', 'steps', 'parallel', 'stages', 'post', 'matrix'].includes(key)) continue;
     vendor[key] = ctx.source(c);
-    ctx.report('PCI042', 'info', `stage directive ${key} has no polyci meaning: kept under vendor.jenkins.${key}`, c);
+    if (stageDirectives.has(key)) ctx.report('PCI042', 'info', `stage directive ${key} has no polyci meaning: kept under vendor.jenkins.${key}`, c);
+    else ctx.report('PCI043', 'warning', `${key} is not a stage directive: Jenkins rejects the Jenkinsfile when it validates it (kept under vendor.jenkins.${key})`, c, `a stage takes ${[...stageDirectives].join(', ')}`);
+  }
+  const bodies = ['matrix', 'parallel', 'stages', 'steps'].filter((k) => d.has(k));
+  if (bodies.length > 1) ctx.report('PCI043', 'warning', `stage "${name}" has ${bodies.join(' and ')}: Jenkins rejects a stage with more than one of steps, stages, parallel or matrix; polyci reads ${bodies[0]}`, call);
+  if (when && !agentCall && body(when).some((s) => { const c = statementCall(s); return !!c && callName(c) === 'beforeAgent'; })) {
+    ctx.report('PCI043', 'info', `beforeAgent in stage "${name}" does nothing: the stage has no agent of its own`, when);
   }
 
   const steps = d.get('steps');
@@ -195,7 +205,8 @@ export function readPipeline(pipelineCall: CallNode, rest: Statement[], ctx: Imp
   for (const [key, c] of d) {
     if (['agent', 'environment', 'options', 'triggers', 'stages'].includes(key)) continue;
     vendor[key] = ctx.source(c);
-    ctx.report('PCI042', key === 'post' ? 'warning' : 'info', `pipeline directive ${key} has no polyci meaning: kept under vendor.jenkins.${key}`, c);
+    if (pipelineDirectives.has(key)) ctx.report('PCI042', key === 'post' ? 'warning' : 'info', `pipeline directive ${key} has no polyci meaning: kept under vendor.jenkins.${key}`, c);
+    else ctx.report('PCI043', 'warning', `${key} is not a pipeline directive: Jenkins rejects the Jenkinsfile when it validates it (kept under vendor.jenkins.${key})`, c, `a pipeline takes ${[...pipelineDirectives].join(', ')}`);
   }
   const stages = d.get('stages');
   if (stages) readStages(stages, top, [], r);

@@ -35,6 +35,8 @@ export interface PodFacts {
   /** Pod keys with no IR meaning, kept under vendor.jenkins. */
   extra: Record<string, unknown>;
   problems: string[];
+  /** What Kubernetes or the plugin rejects or ignores. */
+  ignored: string[];
 }
 
 type Obj = Record<string, unknown>;
@@ -88,7 +90,7 @@ const knownSpecKeys = new Set(['containers', 'volumes', 'hostAliases']);
 
 /** Read a pod (or a bare pod spec) as parsed YAML. */
 export function analysePod(value: unknown): PodFacts {
-  const facts: PodFacts = { containers: [], localAliases: [], extra: {}, problems: [] };
+  const facts: PodFacts = { containers: [], localAliases: [], extra: {}, problems: [], ignored: [] };
   if (!isObj(value)) {
     facts.problems.push('the pod YAML is not a mapping');
     return facts;
@@ -106,6 +108,9 @@ export function analysePod(value: unknown): PodFacts {
     for (const a of spec.hostAliases) if (isObj(a) && a.ip === '127.0.0.1') facts.localAliases.push(...(strings(a.hostnames) ?? []));
   }
   facts.containers = (Array.isArray(spec.containers) ? spec.containers : []).filter(isObj).map(containerOf);
+  for (const c of facts.containers) {
+    for (const m of c.mounts) if (!volumes.has(m.volume)) facts.ignored.push(`container "${c.name}" mounts volume "${m.volume}", which the pod does not declare: Kubernetes rejects the pod`);
+  }
 
   const hostSocket = (c: PodContainer): string | undefined => {
     for (const m of c.mounts) {
