@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { parse } from 'yaml';
 import { buildImageCommands, daemonReadinessWait, jobStrategy, validatePipeline, type Pipeline, type PipelineInput } from '@polyci/core';
 import { buildkiteTarget, emitBuildkite } from '@polyci/buildkite';
-import { pipelineArb } from '../support/arbitraries';
+import { hostileString, pipelineArb } from '../support/arbitraries';
 import { exampleNames, examplesDir } from '../support/examples';
 import { agentStackK8sPluginKeys, validateBuildkitePipeline } from '../validators';
 import { envMap, examplePipeline, kubernetesPlugin, uploaded } from './support';
@@ -105,6 +105,47 @@ describe('random pipelines (pipelineArb)', () => {
         }
       }),
       { numRuns: 200, seed: 4242 },
+    );
+  });
+});
+
+describe('hostile strings in what pipelineArb leaves out', () => {
+  it('block labels, group labels and service env come back exactly (200 runs)', () => {
+    const extras = fc.record({ group: hostileString(), value: hostileString(0), command: hostileString() });
+    fc.assert(
+      fc.property(pipelineArb, extras, (base, { group, value, command }) => {
+        const [first, ...rest] = Object.keys(base.jobs);
+        const job = base.jobs[first];
+        const p: Pipeline = {
+          ...base,
+          jobs: {
+            ...base.jobs,
+            [first]: {
+              ...job,
+              name: job.name ?? 'x',
+              conditions: { manual: true },
+              services: [{ alias: 'svc', image: 'redis:7.4', env: { V: value }, command: [command] }],
+              vendor: { buildkite: { group } },
+            },
+          },
+        };
+        const result = emitBuildkite(p);
+        const live: string[] = [];
+        const doc = uploaded(result.files[0].contents, buildEnv, live);
+        expect(live.filter((n) => !n.startsWith('BUILDKITE_'))).toEqual([]);
+        const groupStep = doc.steps.find((s: any) => 'group' in s);
+        expect(groupStep.group).toBe(group);
+        const block = groupStep.steps.find((s: any) => 'block' in s);
+        expect(block.block).toBe(`Run ${job.name ?? 'x'}?`);
+        const step = groupStep.steps.find((s: any) => s.key === first);
+        expect(step.depends_on).toEqual([...job.needs, block.key]);
+        const sidecar = kubernetesPlugin(step).sidecars.find((c: any) => c.name === 'svc');
+        // Kubernetes then reads `$$` as `$`: the container gets the IR's value
+        expect(sidecar.env[0].value.replace(/\$\$/g, '$')).toBe(value);
+        expect(sidecar.args[0].replace(/\$\$/g, '$')).toBe(command);
+        expect(rest.every((id) => doc.steps.some((s: any) => s.key === id) || groupStep.steps.some((s: any) => s.key === id))).toBe(true);
+      }),
+      { numRuns: 200, seed: 99 },
     );
   });
 });

@@ -1,23 +1,11 @@
 /** Helpers for the Buildkite tests: examples, and what the agent does to a pipeline at upload. */
-import { join } from 'node:path';
 import { parse } from 'yaml';
-import { validatePipeline, type Pipeline } from '@polyci/core';
-import { loadConfig } from '../../packages/cli/src/load-config';
-import { examplesDir, loadExample } from '../support/examples';
+import type { Pipeline } from '@polyci/core';
+import { loadExample } from '../support/examples';
 
-/**
- * An example's checked IR. loadExample is the way; while the plain-data check in core refuses
- * objects from the config's realm under jest, fall back to a JSON copy of the same config.
- */
+/** An example's checked IR. */
 export function examplePipeline(name: string): Pipeline {
-  try {
-    return loadExample(name);
-  } catch {
-    const loaded = loadConfig(join(examplesDir, name, 'ci.config.ts'));
-    const checked = validatePipeline(JSON.parse(JSON.stringify(loaded.config)));
-    if (!checked.pipeline) throw new Error(`example ${name}: ${JSON.stringify(checked.diagnostics)}`);
-    return checked.pipeline;
-  }
+  return loadExample(name);
 }
 
 /**
