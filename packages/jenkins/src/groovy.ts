@@ -22,18 +22,21 @@ export function groovySingleQuoted(value: string): string {
 }
 
 /**
- * A triple-single-quoted Groovy string ('''...''') that reads back as exactly `value`,
- * for multi-line text (scripts, pod YAML) that should stay readable. The opening
- * quotes are followed by an escaped newline (a line continuation) so the text starts
- * on its own line without adding a character.
+ * A triple-single-quoted Groovy string that reads back as exactly `value`, for
+ * text that should stay readable: scripts with quotes, pod YAML. A `'` is escaped only
+ * where it could end the string: before another `'`, or as the last character. Text
+ * that spans lines starts after an escaped newline (a line continuation), so it
+ * starts on its own line without gaining a character.
  */
 export function groovyTripleQuoted(value: string): string {
-  return `'''\\\n${value.replace(/[\\'\n\r\t\b\f]/g, (c) => escapeChar(c, true))}'''`;
+  const body = value.replace(/[\\'\r\b\f]/g, (c, at: number) => (c === "'" ? (at === value.length - 1 || value[at + 1] === "'" ? "\\'" : "'") : escapeChar(c, true)));
+  const quotes = "'''";
+  return value.includes('\n') ? `${quotes}\\\n${body}${quotes}` : `${quotes}${body}${quotes}`;
 }
 
-/** The most readable single-quoted literal for `value`: '''...''' when it spans lines. */
+/** The most readable single-quoted literal for `value`: triple-quoted when it spans lines or holds quotes. */
 export function groovyString(value: string): string {
-  return value.includes('\n') ? groovyTripleQuoted(value) : groovySingleQuoted(value);
+  return value.includes('\n') || value.includes("'") ? groovyTripleQuoted(value) : groovySingleQuoted(value);
 }
 
 const plainLabel = /^[A-Za-z0-9_.-]+$/;
