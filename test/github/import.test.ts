@@ -10,6 +10,7 @@ import { buildImageCommands, comparePipelines, parsePipeline, validatePipeline, 
 import { buildFromScript, githubTarget, importGithub, parseJobCondition, shellWords } from '@polyci/github';
 import { exampleNames, loadExample } from '../support/examples';
 import { hostileString, pipelineArb } from '../support/arbitraries';
+import { richPipelineArb } from './arbitraries';
 
 const fixtures = resolve(__dirname, '../fixtures/github');
 const cases = readdirSync(fixtures, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
@@ -106,9 +107,12 @@ describe.each(exampleNames())('round trip of example %s', (name) => {
   });
 });
 
-it('random pipelines (200) come back from their own workflow', () => {
+it.each([
+  ['random pipelines', pipelineArb],
+  ['random pipelines with labels, services, artifacts, cache and step names', richPipelineArb],
+])('%s (200) come back from their own workflow', (_, arb) => {
   fc.assert(
-    fc.property(pipelineArb, (pipeline: Pipeline) => {
+    fc.property(arb, (pipeline: Pipeline) => {
       const emitted = githubTarget.emit(pipeline, {});
       const imported = githubTarget.import!(emitted.files.map((f) => ({ path: f.path, contents: f.contents })));
       expect(imported.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
@@ -295,4 +299,12 @@ it('gives file:line for IR paths, so lint and explain can point into the workflo
   expect(r.positions?.['jobs.a.steps[0]']).toMatchObject({ line: 9 });
   expect(r.positions?.['jobs.a.steps[1]']).toMatchObject({ line: 10 });
   expect(r.positions?.triggers).toMatchObject({ line: 2 });
+});
+
+it('reads artifacts and cache back from the actions polyci writes for them', () => {
+  const p = validatePipeline({ name: 'a', jobs: { a: { steps: [{ checkout: {} }, { run: 'make' }], artifacts: { paths: ['dist/', 'out/x'], expireIn: '7 days' }, cache: { key: 'deps-v1', paths: ['node_modules'] } }, b: { needs: ['a'], steps: [{ run: 'ls dist' }] } } }).pipeline!;
+  const emitted = githubTarget.emit(p, {});
+  const imported = githubTarget.import!(emitted.files.map((f) => ({ path: f.path, contents: f.contents })));
+  expect(comparePipelines(p, imported.pipeline).differences).toEqual([]);
+  expect(imported.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
 });

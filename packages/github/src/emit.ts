@@ -146,7 +146,15 @@ function emitJob(pipeline: Pipeline, jobId: string, job: Job, slug: string, diag
   const steps: GithubStep[] = [];
   const after = job.steps.findIndex((s) => 'checkout' in s);
   const prelude: GithubStep[] = [];
+  // Actions read their inputs trimmed, and path lists one per line.
+  const inputLine = (value: string, path: string, what: string) => {
+    if (/[\r\n]/.test(value) || value.trim() !== value || value === '') diagnostics.push(diagnostic('PCI030', 'error', `${what} ${JSON.stringify(value)} cannot be an input of a GitHub action (inputs are trimmed, paths are one per line)`, { path, hint: 'remove line breaks and surrounding spaces' }));
+  };
+  job.artifacts?.paths.forEach((p, i) => inputLine(p, at('artifacts', 'paths', i), 'artifact path'));
+  job.cache?.paths.forEach((p, i) => inputLine(p, at('cache', 'paths', i), 'cache path'));
   if (job.cache) {
+    inputLine(job.cache.key, at('cache', 'key'), 'cache key');
+    if (job.cache.key.includes(',')) diagnostics.push(diagnostic('PCI030', 'error', 'actions/cache refuses keys with commas', { path: at('cache', 'key'), hint: 'use another separator' }));
     if (referencedVariables(job.cache.key).length > 0) diagnostics.push(diagnostic('PCI030', 'warning', `GitHub does not expand $NAME in the cache key of job "${jobId}"`, { path: at('cache', 'key'), hint: 'use a literal key' }));
     prelude.push({ name: 'Restore cache', uses: actionRef('cache'), with: { key: escapeExpressions(job.cache.key), path: job.cache.paths.map(escapeExpressions).join('\n') } });
   }

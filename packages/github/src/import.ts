@@ -205,6 +205,10 @@ function importTriggers(r: WorkflowReader, raw: unknown, vendor: Raw, jobsUseMan
 interface ImportedSteps {
   steps: Step[];
   secrets: string[];
+  artifacts?: Job['artifacts'];
+  cache?: Job['cache'];
+  /** Jobs whose artifacts a download step fetched. */
+  downloads: string[];
 }
 
 /** docker/build-push-action inputs back into a buildImage, when each input has an IR field. */
@@ -247,10 +251,13 @@ function buildPushAction(r: WorkflowReader, w: Record<string, string>, login: { 
 function importSteps(r: WorkflowReader, raw: unknown, path: Path, strategy: ConcreteStrategy | undefined, shellDefault: string | undefined, onStep: (index: number, at: Path) => void = () => undefined): ImportedSteps {
   const steps: Step[] = [];
   const secrets: string[] = [];
+  const out: ImportedSteps = { steps, secrets, downloads: [] };
   if (!Array.isArray(raw)) {
     r.report('PCI040', 'error', 'steps must be a list', path);
-    return { steps, secrets };
+    return out;
   }
+  // actions read inputs trimmed, one path per line
+  const lines = (v: string | undefined) => (v ?? '').split('\n').map((l) => l.trim()).filter((l) => l !== '');
   let login: { server?: string; usernameSecret: string; passwordSecret: string } | undefined;
   const keep = (s: Raw, at: Path, why: string, severity: Severity = 'warning') => {
     r.report('PCI042', severity, `${why}: the step is kept for GitHub only`, at, 'other targets leave it out; add an equivalent run step if they need it');
@@ -332,6 +339,19 @@ function importSteps(r: WorkflowReader, raw: unknown, path: Path, strategy: Conc
           return;
         }
       }
+      // upload-artifact / cache / download-artifact are how polyci spells artifacts and cache.
+      if (action === 'actions/upload-artifact' && !parsed.data.env && !out.artifacts && Object.keys(w).every((k) => ['name', 'path', 'retention-days'].includes(k)) && lines(w.path).length > 0 && (w['retention-days'] === undefined || /^\d+$/.test(w['retention-days']))) {
+        out.artifacts = { paths: lines(w.path).map((l) => r.text(l, [...at, 'with', 'path'])), ...(w['retention-days'] ? { expireIn: `${w['retention-days']} days` } : {}) };
+        return;
+      }
+      if (action === 'actions/cache' && !parsed.data.env && !out.cache && Object.keys(w).every((k) => ['key', 'path'].includes(k)) && w.key && lines(w.path).length > 0) {
+        out.cache = { key: r.text(w.key, [...at, 'with', 'key']), paths: lines(w.path).map((l) => r.text(l, [...at, 'with', 'path'])) };
+        return;
+      }
+      if (action === 'actions/download-artifact' && !parsed.data.env && Object.keys(w).length === 1 && typeof w.name === 'string' && identifier.test(w.name)) {
+        out.downloads.push(w.name);
+        return;
+      }
       if ((action === 'docker/setup-buildx-action' || action === 'docker/setup-qemu-action') && Object.keys(w).length === 0 && !parsed.data.env) {
         r.report('PCI042', 'info', `${action} is absorbed: the job's docker strategy provides the builder`, at);
         return;
@@ -348,7 +368,7 @@ function importSteps(r: WorkflowReader, raw: unknown, path: Path, strategy: Conc
     }
     r.report('PCI041', 'warning', 'a step needs `run` or `uses`; this one is left out', at);
   });
-  return { steps, secrets };
+  return out;
 }
 
 /** The builder image of a step polyci writes for daemonless builds: a kaniko `docker://` step, or the BuildKit `docker run`. */
@@ -499,7 +519,7 @@ function importJob(r: WorkflowReader, id: string, raw: Raw, workflowSecrets: str
       else vendor.services = raw.services;
     }
     if (ports.length > 0) service.ports = ports;
-    if (svc.options || svc.volumes || svc.credentials || Object.values(svc.env ?? {}).some((v) => v.includes('${{'))) {
+    if (svc.options || svc.volumes || svc.credentials || Object.values(svc.env ?? {}).some((v) => splitExpressions(v).some((p) => p.expression && p.text !== literalExpressionOpener))) {
       vendor.services = raw.services;
       r.report('PCI042', 'warning', `service ${alias} has options, volumes, credentials or expressions the IR cannot hold: services are kept as written for GitHub`, at('services', alias));
     }
@@ -520,6 +540,11 @@ function importJob(r: WorkflowReader, id: string, raw: Raw, workflowSecrets: str
   const imported = importSteps(r, raw.steps, at('steps'), detected.strategy, shell, (k, where) => r.remember(`jobs.${id}.steps[${k}]`, where));
   job.steps = imported.steps;
   job.secrets.push(...imported.secrets);
+  if (imported.artifacts) job.artifacts = imported.artifacts;
+  if (imported.cache) job.cache = imported.cache;
+  for (const from of imported.downloads) {
+    if (!job.needs.includes(from)) r.report('PCI042', 'warning', `job "${id}" downloads the artifacts of "${from}" without needing it: in the IR a job gets the artifacts of the jobs it needs`, at('needs'), `add ${from} to needs`);
+  }
   job.secrets = [...new Set(job.secrets)].filter((s) => !(s in job.env));
   if (job.steps.length === 0) {
     r.report('PCI041', 'warning', `job "${id}" has no step polyci can carry; it gets a no-op step`, at('steps'));
