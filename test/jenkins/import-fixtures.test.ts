@@ -17,11 +17,12 @@ interface Expected {
   diagnostics: { code: string; severity: string; line: number }[];
 }
 
-/** A step as expected.json spells it: 'checkout', 'vendor', { run }, or { buildImage: { tags, push } }. */
+/** A step as expected.json spells it: 'checkout' (or { checkout } with options), 'vendor', { run }, or { buildImage: { tags, push } }. */
 function stepFact(s: Step): unknown {
   if ('run' in s) return { run: s.run };
   if ('buildImage' in s) return { buildImage: { tags: s.buildImage.tags, push: s.buildImage.push } };
-  return 'checkout' in s ? 'checkout' : 'vendor';
+  if ('checkout' in s) return Object.keys(s.checkout).length > 0 ? { checkout: s.checkout } : 'checkout';
+  return 'vendor';
 }
 
 it('has at least 8 realistic Jenkinsfiles, with the seeds', () => {

@@ -97,6 +97,40 @@ function addSidecar(job: JobDraft, d: { image?: string; call: CallNode }, scope:
   return true;
 }
 
+function mapEntries(expr: Expr): Record<string, Expr> | undefined {
+  if (expr.kind !== 'map') return undefined;
+  return Object.fromEntries(expr.entries.filter((e) => typeof e.key === 'string').map((e) => [e.key as string, e.value]));
+}
+
+/**
+ * `checkout([$class: 'GitSCM', userRemoteConfigs: scm.userRemoteConfigs, extensions: [...]])`:
+ * the job's own repository with a clone depth or submodules, which polyci's checkout says.
+ */
+function gitScmOptions(arg: Expr, ctx: ImportContext): { depth?: number; submodules?: boolean } | undefined {
+  const map = mapEntries(arg);
+  if (!map || stringValue(map.$class, ctx, false) !== 'GitSCM') return undefined;
+  const remotes = map.userRemoteConfigs;
+  if (remotes && dottedName(remotes) !== 'scm.userRemoteConfigs') return undefined;
+  const known = new Set(['$class', 'branches', 'extensions', 'userRemoteConfigs', 'doGenerateSubmoduleConfigurations', 'submoduleCfg']);
+  if (Object.keys(map).some((k) => !known.has(k))) return undefined;
+  const options: { depth?: number; submodules?: boolean } = {};
+  const extensions = map.extensions?.kind === 'binary' ? map.extensions.right : map.extensions;
+  for (const ext of listItems(extensions)) {
+    const e = mapEntries(ext);
+    if (!e) return undefined;
+    const cls = stringValue(e.$class, ctx, false);
+    if (cls === 'CloneOption') {
+      const depth = e.depth?.kind === 'number' ? e.depth.value : undefined;
+      if (depth !== undefined && (e.shallow === undefined || (e.shallow.kind === 'constant' && e.shallow.value === true))) options.depth = depth;
+    } else if (cls === 'SubmoduleOption') {
+      const recursive = e.recursiveSubmodules?.kind === 'constant' && e.recursiveSubmodules.value === true;
+      const disabled = e.disableSubmodules?.kind === 'constant' && e.disableSubmodules.value === true;
+      options.submodules = recursive && !disabled;
+    } else return undefined;
+  }
+  return options;
+}
+
 function isPolyciDeclaration(s: Statement): boolean {
   return s.kind === 'declaration' && s.name.startsWith('polyci');
 }
@@ -199,6 +233,11 @@ function readStatement(s: Statement, job: JobDraft, ctx: ImportContext, scope: S
       const arg = positional(call)[0]?.value;
       if (arg?.kind === 'name' && arg.name === 'scm') {
         push(job, { checkout: {} }, call, scope);
+        return true;
+      }
+      const options = arg ? gitScmOptions(arg, ctx) : undefined;
+      if (options) {
+        push(job, { checkout: options }, call, scope);
         return true;
       }
       return keep(s, job, ctx, scope, true, 'checkout of another repository');
