@@ -141,3 +141,11 @@ test('docker resource flags are exact conversions of Kubernetes quantities', () 
   expect(dockerResourceFlags({ memory: '1048576' }).flags).toEqual(['--memory=1048576']);
   expect(dockerResourceFlags({ cpu: '0', memory: '$(id)' })).toEqual({ flags: [], unconverted: ['cpu "0"', 'memory "$(id)"'] });
 });
+
+test('stages run level by level: jobs that gain waits are named in one info diagnostic', () => {
+  const p = checked({ name: 'p', jobs: { a: { steps: [{ run: 'a' }] }, b: { steps: [{ run: 'b' }] }, slow: { needs: ['b'], steps: [{ run: 's' }] }, c: { needs: ['a'], steps: [{ run: 'c' }] }, d: { needs: ['c', 'slow'], steps: [{ run: 'd' }] } } });
+  const r = jenkinsTarget.emit(p);
+  // level 1 waits for all of level 0: slow also waits for a, c for b; d needs everything before it
+  expect(r.diagnostics.filter((x) => x.path === 'jobs')).toEqual([expect.objectContaining({ code: 'PCI030', severity: 'info', message: expect.stringMatching(/^2 jobs \("slow", "c"\)/) })]);
+  expect(jenkinsTarget.emit(checked({ name: 'p', jobs: { a: { steps: [{ run: 'a' }] }, b: { needs: ['a'], steps: [{ run: 'b' }] } } })).diagnostics).toEqual([]);
+});

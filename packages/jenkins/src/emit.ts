@@ -254,8 +254,39 @@ function reservedEnvironmentNames(pipeline: Pipeline): Diagnostic[] {
   return out;
 }
 
+/** Jobs that, stage by stage, also wait for jobs of earlier levels that they do not need. */
+function levelWaits(pipeline: Pipeline): Diagnostic[] {
+  const levels = jobLevels(pipeline);
+  const ancestors = new Map<string, Set<string>>();
+  const ancestorsOf = (id: string): Set<string> => {
+    const known = ancestors.get(id);
+    if (known) return known;
+    const set = new Set<string>();
+    ancestors.set(id, set);
+    for (const need of pipeline.jobs[id]?.needs ?? []) {
+      set.add(need);
+      for (const a of ancestorsOf(need)) set.add(a);
+    }
+    return set;
+  };
+  const waiting: string[] = [];
+  let earlier = 0;
+  levels.forEach((level) => {
+    for (const id of level) if (ancestorsOf(id).size < earlier) waiting.push(id);
+    earlier += level.length;
+  });
+  if (waiting.length === 0) return [];
+  const some = waiting.slice(0, 3).map((id) => `"${id}"`).join(', ');
+  return [
+    diagnostic('PCI030', 'info', `${waiting.length} job${waiting.length > 1 ? 's' : ''} (${some}${waiting.length > 3 ? ' ...' : ''}) also wait for earlier jobs they do not need: Jenkins stages run level by level of the job graph`, {
+      path: 'jobs',
+      hint: 'the order the needs ask for is kept; only some parallelism is lost',
+    }),
+  ];
+}
+
 function pipelineDiagnostics(pipeline: Pipeline): Diagnostic[] {
-  const out: Diagnostic[] = reservedEnvironmentNames(pipeline);
+  const out: Diagnostic[] = [...reservedEnvironmentNames(pipeline), ...levelWaits(pipeline)];
   const t = pipeline.triggers;
   const branchSource = 'a Jenkinsfile cannot choose what triggers it: configure the branch source of the multibranch job (discovery behaviours, filter by name, build strategies)';
   if (t.push?.branches) out.push(diagnostic('PCI031', 'warning', 'push branch filters are not written to the Jenkinsfile', { path: 'triggers.push.branches', hint: branchSource }));
