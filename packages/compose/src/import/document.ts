@@ -4,7 +4,7 @@
  * file:line:col of any key path for diagnostics.
  * https://docs.docker.com/reference/compose-file/fragments/
  */
-import { isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
 import { parseYamlInput, type Diagnostic, type InputFile } from '@polyci/core';
 
 export type Segment = string | number;
@@ -51,12 +51,23 @@ export function readComposeFile(file: InputFile): { source?: ComposeSource; diag
     return { diagnostics: input.diagnostics.map((d) => (d.file ? d : { ...d, file: file.path })) };
   }
   const doc = input.doc;
+  // key lookups by map, built once per map: a file of thousands of services asks for many positions
+  const indexes = new WeakMap<object, Map<string, Pair>>();
+  const pairOf = (map: YAMLMap, key: string): Pair | undefined => {
+    let index = indexes.get(map);
+    if (!index) {
+      index = new Map();
+      for (const p of map.items) if (isPair(p) && isScalar(p.key) && !index.has(String(p.key.value))) index.set(String(p.key.value), p);
+      indexes.set(map, index);
+    }
+    return index.get(key);
+  };
   const position = (path: readonly Segment[]) => {
     let node: unknown = doc?.contents;
     let best: unknown = node;
     for (const seg of path) {
       if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+        const pair = pairOf(node, String(seg));
         if (!pair) break;
         best = pair.key;
         node = pair.value;

@@ -92,8 +92,10 @@ export function importCompose(files: InputFile[]): ImportResult {
   const declaredNetworks = new Map<string, { value: unknown; source: ComposeSource }>();
 
   for (const source of sources) {
-    const shape = ComposeFileSchema.safeParse(source.value);
-    if (!shape.success || !isObject(source.value)) {
+    // the shape of the top level only: services are read one by one below, each with its own diagnostics
+    const top0 = isObject(source.value) ? source.value : undefined;
+    const shape = top0 && ComposeFileSchema.safeParse({ ...top0, services: isObject(top0.services) ? {} : top0.services });
+    if (!shape?.success || !isObject(source.value)) {
       diagnostics.push(diagnostic('PCI041', 'error', 'not a compose file: the top level must be a mapping with `services`', { ...at(source, []), hint: 'see https://docs.docker.com/reference/compose-file/' }));
       continue;
     }
