@@ -158,6 +158,7 @@ describe('other job fields', () => {
     jobs: {
       a: { stage: 'lint', runner: { tags: ['docker', 'linux'] }, steps: [{ run: 'echo a' }], artifacts: { paths: ['dist/'], expireIn: '1 week' }, cache: { key: 'npm', paths: ['.npm/'] } },
       b: { needs: ['a'], conditions: { tags: true, manual: true }, steps: [{ checkout: { depth: 1, submodules: true } }, { run: 'echo b', env: { X: "it's $HOME" } }] },
+      d: { needs: ['b', 'a'], steps: [{ run: 'echo d' }] },
       image: { needs: ['a'], conditions: { manual: true }, services: [{ alias: 'db', image: 'postgres:16', env: { POSTGRES_PASSWORD: 'pa$$word' }, ports: [5432] }], steps: [{ run: 'echo c' }] },
     },
   });
@@ -175,7 +176,7 @@ describe('other job fields', () => {
     expect(doc['image-job'].services[0].variables).toEqual({ POSTGRES_PASSWORD: 'pa$$$word' });
   });
   it('keeps a user stage and orders it before derived ones', () => {
-    expect(doc.stages).toEqual(['lint', 'stage-2']);
+    expect(doc.stages).toEqual(['lint', 'stage-2', 'stage-3']);
     expect(doc.a.stage).toBe('lint');
   });
   it('maps runner tags, artifacts and cache', () => {
@@ -191,6 +192,10 @@ describe('other job fields', () => {
     expect(doc.b.variables).toEqual({ GIT_DEPTH: '1', GIT_SUBMODULE_STRATEGY: 'recursive' });
     expect(doc.a.variables).toEqual({ GIT_STRATEGY: 'none' });
     expect(doc.b.script).toEqual(["(\nexport X='it'\\''s '\"${HOME}\"\necho b\n)"]);
+  });
+  it('makes a need on a conditional job optional, and says what that means', () => {
+    expect(doc.d.needs).toEqual([{ job: 'b', optional: true }, 'a']);
+    expect(diagnostics.find((x) => x.path === 'jobs.d.needs')?.severity).toBe('warning');
   });
   it('renames a job whose id is a GitLab keyword', () => {
     expect(doc.image).toBeUndefined();

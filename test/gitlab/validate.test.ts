@@ -76,3 +76,20 @@ it('imported fixtures, emitted again, pass gitlab-ci-local --preview', async () 
   const findings = await validateGitlabCiMany(texts);
   expect(findings.filter((f) => f.length > 0)).toEqual([]);
 }, 600_000);
+
+it('a pipeline using every IR field passes gitlab-ci-local --preview', async () => {
+  const checked = validatePipeline({
+    name: 'every field $HOME 100%',
+    env: { PRICE: 'costs $5 and ${HOME}' },
+    triggers: { push: { branches: ['main', 'release/**'], tags: ['v*'] }, pullRequest: { branches: ['main'] }, schedule: [{ cron: '0 3 * * 1' }], manual: true },
+    jobs: {
+      lint: { stage: 'lint', runner: { tags: ['docker'] }, image: 'node:22.11-alpine', steps: [{ checkout: { depth: 1, submodules: true } }, { name: 'Lint "all"', run: 'npm ci\nnpm run lint', env: { CI: "it's" } }], artifacts: { paths: ['dist/'], expireIn: '1 week' }, cache: { key: 'npm', paths: ['.npm/'] }, timeoutMinutes: 15, retry: 2 },
+      release: { needs: ['lint'], conditions: { branches: ['main'], tags: true, manual: true }, docker: { strategy: 'dind' }, services: [{ alias: 'db', image: 'postgres:16.4', env: { POSTGRES_PASSWORD: '$$x' }, command: ['postgres', '-c', 'fsync=off'], ports: [5432] }], runner: { resources: { cpu: '1', memory: '1Gi' } }, steps: [{ run: 'docker build -t app .' }] },
+      after: { needs: ['release'], steps: [{ run: 'echo after' }], vendor: { gitlab: { interruptible: true, allow_failure: true } } },
+    },
+    vendor: { gitlab: { downstream: { stage: 'deploy', trigger: { include: 'deploy.yml' } } } },
+  });
+  expect(checked.pipeline).toBeDefined();
+  const findings = await validateGitlabCiMany([emitted(checked.pipeline!)]);
+  expect(findings).toEqual([[]]);
+}, 600_000);

@@ -50,6 +50,11 @@ function escapeEnv(env: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.keys(env).map((k) => [k, escapeVariableValue(env[k])]));
 }
 
+/** Does a job run only on some refs (so another job cannot simply need it)? */
+function conditional(job: Job | undefined): boolean {
+  return job?.conditions?.branches !== undefined || job?.conditions?.tags === true;
+}
+
 interface JobEmit {
   doc: Record<string, YamlValue>;
   meta: NonNullable<GitlabMeta['jobs']>[string];
@@ -125,9 +130,19 @@ function emitJob(pipeline: Pipeline, id: string, job: Job, stage: string, keys: 
     diagnostics.push(diagnostic('PCI031', 'warning', 'GitLab picks runners by tags; runner.queue is not used', { path: `${at}.runner.queue`, hint: 'use runner.tags for GitLab' }));
   }
 
+  for (const n of job.needs) {
+    if (!conditional(pipeline.jobs[n])) continue;
+    // GitLab refuses to create a pipeline in which a job needs one its rules left out.
+    diagnostics.push(
+      diagnostic('PCI030', 'warning', `job "${id}" needs "${n}", which runs only on some branches or tags: GitLab cannot skip "${id}" with it, so the need is optional and "${id}" runs without "${n}" where "${n}" does not run`, {
+        path: `${at}.needs`,
+        hint: `give "${id}" the same conditions as "${n}" if it must not run without it`,
+      }),
+    );
+  }
   const doc: Record<string, YamlValue> = {
     stage,
-    needs: job.needs.map((n) => keys[n] ?? n),
+    needs: job.needs.map((n) => (conditional(pipeline.jobs[n]) ? { job: keys[n] ?? n, optional: true } : keys[n] ?? n)),
     ...(job.runner?.tags ? { tags: job.runner.tags } : {}),
     ...(image !== undefined ? { image } : {}),
     ...(services.length > 0 ? { services } : {}),

@@ -166,7 +166,8 @@ export function importJob(raw: Mapping, ctx: JobContext): ImportedJob {
     const needs: string[] = [];
     for (const n of raw.needs) {
       const name = typeof n === 'string' ? n : isMapping(n) && typeof n.job === 'string' ? n.job : undefined;
-      if (isMapping(n) && Object.keys(n).some((k) => k !== 'job')) {
+      // polyci writes `optional: true` for needs on conditional jobs (GitLab's only way to express them)
+      if (isMapping(n) && Object.keys(n).some((k) => k !== 'job' && !(ctx.strict && k === 'optional' && n.optional === true))) {
         diagnostics.push(diagnostic('PCI041', 'warning', `needs entry ${JSON.stringify(n)}: only the job name is imported`, { ...(at('needs') ?? {}), path: `${irPath}.needs` }));
       }
       if (name !== undefined && ctx.ids[name] !== undefined) needs.push(ctx.ids[name]);
