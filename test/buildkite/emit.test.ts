@@ -292,6 +292,17 @@ describe('IR features and options', () => {
     expect(step.image).toBe('node:22.11');
   });
 
+  it('services without a job image patch the default container with their host aliases', async () => {
+    const text = emitText(base({ services: [{ alias: 'cache', image: 'redis:7.4' }, { alias: 'Bad_Name', image: 'memcached:1.6' }], runner: { resources: { memory: '1Gi' } } }));
+    expect(await validateBuildkitePipeline(text)).toEqual([]);
+    const k = kubernetesPlugin(stepOf(parse(text), 'b'));
+    expect(k.sidecars.map((c: any) => c.name)).toEqual(['cache', undefined]);
+    expect(k.podSpecPatch.hostAliases).toEqual([{ ip: '127.0.0.1', hostnames: ['cache'] }]);
+    expect(k.podSpecPatch.containers).toEqual([{ name: 'container-0', resources: { requests: { memory: '1Gi' }, limits: { memory: '1Gi' } } }]);
+    const warnings = emitBuildkite(base({ services: [{ alias: 'Bad_Name', image: 'memcached:1.6' }] })).diagnostics;
+    expect(warnings).toContainEqual(expect.objectContaining({ code: 'PCI030', path: 'jobs.b.services[0].alias' }));
+  });
+
   it('runner resources patch the default container; labels become agent tags', async () => {
     const text = emitText(base({ runner: { queue: 'k8s', labels: ['arch=arm64'], resources: { cpu: '2', memory: '1Gi' } } }));
     expect(await validateBuildkitePipeline(text)).toEqual([]);

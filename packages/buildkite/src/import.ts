@@ -436,6 +436,15 @@ function readPipeline(files: InputFile[]): ImportResult {
         const gate = gates.get(dep);
         if (gate) {
           job.conditions = { ...(job.conditions ?? {}), manual: true };
+          const block = gate.flat.step as Record<string, unknown>;
+          // Everything of the block but its key, its wait and the conditions the job repeats has no IR place.
+          const repeats = (k: string) => JSON.stringify(block[k]) === JSON.stringify((f.step as Record<string, unknown>)[k]);
+          const lost = Object.keys(block).filter((k) => {
+            if (['key', 'identifier', 'id', 'depends_on', 'type'].includes(k)) return false;
+            if (k === 'branches' || k === 'if') return !repeats(k);
+            return !(k === 'block' && block.block === `Run ${job.name ?? id}?`);
+          });
+          if (lost.length > 0) report(ctx, 'PCI042', 'info', `the block step becomes conditions.manual of job ${id}; its ${lost.join(', ')} ${lost.length > 1 ? 'are' : 'is'} not carried`, gate.flat.path);
           continue;
         }
         const targets = keyToJobs.get(dep);
