@@ -15,3 +15,4 @@ export * from './input';
 export * from './explain';
 export * from './plain';
 export * from './equivalence';
+export * from './fast-parse';

@@ -12,12 +12,22 @@ export const targetIds = ['gitlab', 'github', 'buildkite', 'jenkins', 'compose']
 export const TargetIdSchema = z.enum(targetIds);
 export type TargetId = z.infer<typeof TargetIdSchema>;
 
+/** The patterns the schema checks strings against (shared with the fast path in fast-parse.ts). */
+export const irPatterns = {
+  identifier: /^[A-Za-z_][A-Za-z0-9_-]{0,62}$/,
+  envName: /^[A-Za-z_][A-Za-z0-9_]*$/,
+  imageTag: /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/,
+  absolutePath: /^\/[^\s:]*$/,
+  buildSecretId: /^[A-Za-z0-9_.-]+$/,
+  cron: /^(\S+\s+){4}\S+$/,
+} as const;
+
 /** Ids of jobs, services and secrets must be spellable as a key on every vendor. */
 const identifier = z
   .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_-]{0,62}$/, 'must start with a letter or _ and hold only letters, digits, _ and - (at most 63)');
+  .regex(irPatterns.identifier, 'must start with a letter or _ and hold only letters, digits, _ and - (at most 63)');
 /** Environment variable names, as POSIX shells accept them. */
-const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a shell variable name: letters, digits and _, not starting with a digit');
+const envName = z.string().regex(irPatterns.envName, 'must be a shell variable name: letters, digits and _, not starting with a digit');
 /** A map of environment variables: name to literal value (a value may reference other variables as $NAME). */
 export const EnvSchema = z.record(envName, z.string());
 export type Env = z.infer<typeof EnvSchema>;
@@ -59,7 +69,7 @@ export const socketProxySections = [
   'POST', 'EXEC', 'COMMIT', 'AUTH', 'SYSTEM', 'SERVICES', 'TASKS', 'NODES', 'SECRETS', 'CONFIGS', 'PLUGINS', 'DISTRIBUTION', 'SESSION', 'SWARM',
 ] as const;
 
-const pinnedVersion = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be an image tag such as 27.3.1');
+const pinnedVersion = z.string().regex(irPatterns.imageTag, 'must be an image tag such as 27.3.1');
 
 /**
  * The Docker daemon strategy of a job: how its image builds (and any `docker` commands)
@@ -91,7 +101,7 @@ export const DockerStrategySchema = z.discriminatedUnion('strategy', [
     .object({
       strategy: z.literal('socket'),
       /** Path of the host socket. */
-      path: z.string().regex(/^\/[^\s:]*$/, 'must be an absolute path').default('/var/run/docker.sock'),
+      path: z.string().regex(irPatterns.absolutePath, 'must be an absolute path').default('/var/run/docker.sock'),
       version: pinnedVersion.optional(),
     })
     .strict(),
@@ -100,7 +110,7 @@ export const DockerStrategySchema = z.discriminatedUnion('strategy', [
       strategy: z.literal('socket-proxy'),
       /** API sections the proxy lets through. */
       allow: z.array(z.enum(socketProxySections)).default(['BUILD', 'IMAGES', 'INFO', 'VERSION', 'PING', 'POST']),
-      path: z.string().regex(/^\/[^\s:]*$/, 'must be an absolute path').default('/var/run/docker.sock'),
+      path: z.string().regex(irPatterns.absolutePath, 'must be an absolute path').default('/var/run/docker.sock'),
       version: pinnedVersion.optional(),
     })
     .strict(),
@@ -143,7 +153,7 @@ export const BuildImageSchema = z
     platforms: z.array(z.string().min(1)).default([]),
     labels: z.record(z.string().min(1), z.string()).default({}),
     /** Build secrets (`RUN --mount=type=secret,id=...`): id to the name of a pipeline secret. */
-    secrets: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/), envName).default({}),
+    secrets: z.record(z.string().regex(irPatterns.buildSecretId), envName).default({}),
   })
   .strict();
 export type BuildImage = z.infer<typeof BuildImageSchema>;
@@ -243,7 +253,7 @@ export const TriggersSchema = z
   .object({
     push: z.object({ branches: z.array(z.string().min(1)).optional(), tags: z.array(z.string().min(1)).optional() }).strict().optional(),
     pullRequest: z.object({ branches: z.array(z.string().min(1)).optional() }).strict().optional(),
-    schedule: z.array(z.object({ cron: z.string().regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron expression') }).strict()).optional(),
+    schedule: z.array(z.object({ cron: z.string().regex(irPatterns.cron, 'must be a five-field cron expression') }).strict()).optional(),
     manual: z.boolean().optional(),
   })
   .strict();

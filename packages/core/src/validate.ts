@@ -7,6 +7,7 @@ import type { ZodIssue } from 'zod';
 import { findCycle } from './dag';
 import { diagnostic, formatPath, hasErrors, type Diagnostic } from './diagnostics';
 import { PipelineSchema, type ConcreteStrategy, type Job, type Pipeline, type Policy, type PolicyLevel } from './ir';
+import { fastParsePipeline } from './fast-parse';
 import { toPlainData } from './plain';
 import { callsDocker, runsContainers } from './shell';
 import { strategyFacts, strategyImages } from './strategy/facts';
@@ -34,6 +35,8 @@ function issueMessage(issue: ZodIssue): { message: string; hint?: string } {
 export function parsePipeline(input: unknown): { pipeline?: Pipeline; diagnostics: Diagnostic[] } {
   const plain = toPlainData(input);
   if (plain.diagnostics.length > 0) return { diagnostics: plain.diagnostics };
+  const fast = fastParsePipeline(plain.data);
+  if (fast) return { pipeline: fast, diagnostics: [] };
   const result = PipelineSchema.safeParse(plain.data);
   if (result.success) return { pipeline: result.data, diagnostics: [] };
   const diagnostics = result.error.issues.map((issue) => {
