@@ -308,3 +308,10 @@ it('reads artifacts and cache back from the actions polyci writes for them', () 
   expect(comparePipelines(p, imported.pipeline).differences).toEqual([]);
   expect(imported.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
 });
+
+it('reports keys GitHub itself rejects (PCI043) and leaves them out', () => {
+  const r = importText('on: push\nconcurency: x\njobs:\n  a:\n    runs-on: x\n    timeout: 5\n    steps:\n      - run: "true"\n');
+  expect(r.diagnostics.filter((d) => d.code === 'PCI043').map((d) => d.line)).toEqual([2, 6]);
+  expect(r.pipeline.vendor).toBeUndefined();
+  expect(r.pipeline.jobs.a.vendor).toBeUndefined();
+});

@@ -400,6 +400,10 @@ function importServices(r: WorkflowReader, raw: unknown, path: Path): Record<str
   return out;
 }
 
+/** Keys GitHub accepts; anything else makes it reject the workflow. https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions */
+const githubWorkflowKeys = new Set(['name', 'run-name', 'on', 'permissions', 'env', 'defaults', 'concurrency', 'jobs']);
+const githubJobKeys = new Set(['name', 'permissions', 'needs', 'if', 'runs-on', 'snapshot', 'environment', 'concurrency', 'outputs', 'env', 'defaults', 'steps', 'timeout-minutes', 'strategy', 'continue-on-error', 'container', 'services', 'uses', 'with', 'secrets']);
+
 const jobKeysVendor: Record<string, string> = {
   strategy: 'the matrix runs the job once per combination on GitHub only (partly converted: other targets run it once)',
   'continue-on-error': 'continue-on-error has no IR meaning',
@@ -557,6 +561,10 @@ function importJob(r: WorkflowReader, id: string, raw: Raw, workflowSecrets: str
 
   for (const [k, v] of Object.entries(raw)) {
     if (['name', 'needs', 'if', 'runs-on', 'timeout-minutes', 'container', 'services', 'env', 'steps', 'defaults'].includes(k)) continue;
+    if (!githubJobKeys.has(k)) {
+      r.report('PCI043', 'warning', `GitHub rejects the unknown job key "${k}": the workflow would not run; it is left out`, at(k), 'check its spelling against the workflow syntax');
+      continue;
+    }
     vendor[k] = v;
     r.report('PCI042', k === 'strategy' ? 'warning' : 'info', `${jobKeysVendor[k] ?? `${k} has no IR meaning`}: it is kept for GitHub only`, at(k));
   }
@@ -607,6 +615,10 @@ export function importGithub(files: InputFile[]): ImportResult {
   }
   for (const k of Object.keys(root)) {
     if (['name', 'on', 'env', 'defaults', 'permissions', 'jobs'].includes(k)) continue;
+    if (!githubWorkflowKeys.has(k)) {
+      r.report('PCI043', 'warning', `GitHub rejects the unknown workflow key "${k}": the workflow would not run; it is left out`, [k], 'check its spelling against the workflow syntax');
+      continue;
+    }
     vendor[k] = root[k];
     r.report('PCI042', 'info', `${k} has no IR meaning: it is kept for GitHub only`, [k]);
   }
