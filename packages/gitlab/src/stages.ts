@@ -12,18 +12,23 @@ export function derivedStage(level: number): string {
 
 export function pipelineStages(pipeline: Pipeline): { stages: string[]; stageOf: Record<string, string>; diagnostics: Diagnostic[] } {
   const stages: string[] = [];
+  // stage -> position: a long chain of jobs is as many stages, so no linear lookups
+  const position = new Map<string, number>();
   const stageOf: Record<string, string> = {};
   const diagnostics: Diagnostic[] = [];
   jobLevels(pipeline).forEach((ids, level) => {
     for (const id of ids) {
       const stage = pipeline.jobs[id].stage ?? derivedStage(level);
       stageOf[id] = stage;
-      if (!stages.includes(stage)) stages.push(stage);
+      if (!position.has(stage)) {
+        position.set(stage, stages.length);
+        stages.push(stage);
+      }
     }
   });
   for (const [id, job] of Object.entries(pipeline.jobs)) {
     for (const need of job.needs) {
-      if (stageOf[need] !== undefined && stages.indexOf(stageOf[need]) > stages.indexOf(stageOf[id])) {
+      if (stageOf[need] !== undefined && position.get(stageOf[need])! > position.get(stageOf[id])!) {
         diagnostics.push(
           diagnostic('PCI030', 'error', `job "${id}" (stage "${stageOf[id]}") needs "${need}", which is in the later stage "${stageOf[need]}"; GitLab rejects that`, {
             path: `jobs.${id}.stage`,
