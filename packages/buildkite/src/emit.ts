@@ -231,13 +231,12 @@ function jobSteps(pipeline: Pipeline, id: string, job: Job, options: BuildkiteOp
   } else {
     stepImage = image;
     // The default command container is agent-stack-k8s' own: patch it by the name agent-stack-k8s gives it.
-    if (resources) (plugin as Record<string, unknown>).podSpecPatch = { containers: [{ name: commandContainerName, resources }] };
+    if (resources) plugin.podSpecPatch = { containers: [{ name: commandContainerName, resources }] };
   }
   if (services.aliases.length > 0) {
     const hostAliases = [{ ip: '127.0.0.1', hostnames: services.aliases }];
-    const record = plugin as Record<string, unknown>;
     if (plugin.podSpec) plugin.podSpec = { hostAliases, ...plugin.podSpec };
-    else record.podSpecPatch = { hostAliases, ...((record.podSpecPatch as object | undefined) ?? {}) };
+    else plugin.podSpecPatch = { hostAliases, ...(plugin.podSpecPatch ?? {}) };
   }
 
   // Runner, conditions, and the rest of the job.

@@ -40,6 +40,8 @@ export interface KubernetesPluginConfig {
   sidecars?: K8sContainer[];
   extraVolumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
   podSpec?: { hostAliases?: { ip: string; hostnames: string[] }[]; containers: K8sContainer[]; volumes?: K8sVolume[] };
+  /** A strategic-merge patch of the pod agent-stack-k8s builds (its default container is container-0). */
+  podSpecPatch?: { hostAliases?: { ip: string; hostnames: string[] }[]; containers?: { name: string; resources?: K8sContainer['resources'] }[] };
 }
 
 /** Top-level keys agent-stack-k8s decodes; anything else in the plugin is ignored by it. */
