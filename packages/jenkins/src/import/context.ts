@@ -8,6 +8,7 @@ import type { Span } from './syntax';
 export class ImportContext {
   readonly diagnostics: Diagnostic[] = [];
   private readonly lineStarts: number[] = [0];
+  private readonly reported = new Set<string>();
 
   constructor(
     readonly file: string,
@@ -42,10 +43,17 @@ export class ImportContext {
     return `${this.file}:${line}:${column}`;
   }
 
+  /** Forget the diagnostics after `mark` (a trial reading that was given up). */
+  rollback(mark: number): void {
+    for (const d of this.diagnostics.splice(mark)) this.reported.delete(`${d.code}\0${d.line}:${d.column}\0${d.message}`);
+  }
+
   report(code: DiagnosticCode, severity: Severity, message: string, at: Span | number | undefined, hint?: string, path?: string): void {
     const offset = typeof at === 'number' ? at : at?.start ?? 0;
     const { line, column } = this.position(offset);
-    if (this.diagnostics.some((d) => d.code === code && d.message === message && d.line === line && d.column === column)) return;
+    const key = `${code}\0${line}:${column}\0${message}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
     this.diagnostics.push(diagnostic(code, severity, message, { file: this.file, line, column, hint, path }));
   }
 }

@@ -268,7 +268,7 @@ function readStatement(s: Statement, job: JobDraft, ctx: ImportContext, scope: S
         Object.assign(job.vendor, trial.vendor);
         return true;
       }
-      ctx.diagnostics.length = mark;
+      ctx.rollback(mark);
       ctx.report('PCI042', 'warning', 'script block kept as a Jenkins vendor step: its Groovy has no polyci meaning', call, 'move the logic into shell steps to make it portable');
       push(job, vendorStep(ctx.source(s)), call, scope);
       return true;
