@@ -59,13 +59,9 @@ export function podYaml(plan: ContainerPlan): string {
   }
   // Services are reached by their alias, as on every other target: in a pod that is localhost.
   const aliases = plan.containers.filter((c) => c.role === 'service' && c.alias).map((c) => c.alias!);
-  // Clusters before Kubernetes 1.30 know AppArmor only by annotation, and drop the unknown field.
-  const unconfined = plan.containers.filter((c) => c.unconfined).map((c) => c.name);
-  const annotations = Object.fromEntries(unconfined.map((name) => [`container.apparmor.security.beta.kubernetes.io/${name}`, 'unconfined']));
   const pod: YamlValue = {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: unconfined.length > 0 ? { annotations } : undefined,
     spec: {
       hostAliases: aliases.length > 0 ? [{ ip: '127.0.0.1', hostnames: aliases }] : undefined,
       containers: plan.containers.map(containerOf),
