@@ -100,7 +100,8 @@ export function analysePod(value: unknown): PodFacts {
     facts.problems.push('the pod YAML has no spec');
     return facts;
   }
-  for (const [k, v] of Object.entries(value)) if (k !== 'spec' && k !== 'apiVersion' && k !== 'kind' && spec !== value) facts.extra[k] = v;
+  for (const [k, v] of Object.entries(value)) if (k !== 'spec' && k !== 'apiVersion' && k !== 'kind' && k !== 'metadata' && spec !== value) facts.extra[k] = v;
+  const metadata = isObj(value.metadata) ? { ...value.metadata } : undefined;
   for (const [k, v] of Object.entries(spec)) if (!knownSpecKeys.has(k)) facts.extra[`spec.${k}`] = v;
   const volumes = new Map<string, Obj>();
   if (Array.isArray(spec.volumes)) for (const v of spec.volumes) if (isObj(v) && typeof v.name === 'string') volumes.set(v.name, v);
@@ -158,6 +159,14 @@ export function analysePod(value: unknown): PodFacts {
     if (builder.resources) s.resources = builder.resources;
     facts.strategy = s;
     facts.strategyContainer = builder.name;
+    // rootless BuildKit's AppArmor profile, as clusters before 1.30 read it: part of the strategy
+    const annotations = metadata && isObj(metadata.annotations) ? { ...metadata.annotations } : undefined;
+    const key = `container.apparmor.security.beta.kubernetes.io/${builder.name}`;
+    if (metadata && annotations && strategyName === 'buildkit' && annotations[key] === 'unconfined') {
+      delete annotations[key];
+      if (Object.keys(annotations).length > 0) metadata.annotations = annotations;
+      else delete metadata.annotations;
+    }
   } else {
     const socketUser = facts.containers.find((c) => hostSocket(c) !== undefined);
     if (socketUser) {
@@ -167,5 +176,6 @@ export function analysePod(value: unknown): PodFacts {
       facts.strategy = s;
     }
   }
+  if (metadata && Object.keys(metadata).length > 0) facts.extra.metadata = metadata;
   return facts;
 }
