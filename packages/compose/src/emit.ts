@@ -20,6 +20,7 @@ import {
   type Job,
   type Pipeline,
   type YamlValue,
+  jobLevels,
 } from '@polyci/core';
 import { fromEnvironment, literal } from './interpolation';
 import type { ComposeFile } from './model/compose-file';
@@ -73,19 +74,14 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null &
 
 /** Jobs that run only with the manual profile: manual ones, and every job that needs one. */
 export function manualJobs(pipeline: Pipeline): Set<string> {
+  // In DAG order, every need is decided before the jobs that need it: linear, and no recursion.
   const manual = new Set<string>();
-  const visiting = new Set<string>();
-  const isManual = (id: string): boolean => {
-    if (manual.has(id)) return true;
-    const job = pipeline.jobs[id];
-    if (!job || visiting.has(id)) return false;
-    visiting.add(id);
-    const result = job.conditions?.manual === true || job.needs.some(isManual);
-    visiting.delete(id);
-    if (result) manual.add(id);
-    return result;
-  };
-  for (const id of Object.keys(pipeline.jobs)) isManual(id);
+  for (const level of jobLevels(pipeline)) {
+    for (const id of level) {
+      const job = pipeline.jobs[id];
+      if (job.conditions?.manual === true || job.needs.some((n) => manual.has(n))) manual.add(id);
+    }
+  }
   return manual;
 }
 

@@ -257,22 +257,36 @@ function reservedEnvironmentNames(pipeline: Pipeline): Diagnostic[] {
 /** Jobs that, stage by stage, also wait for jobs of earlier levels that they do not need. */
 function levelWaits(pipeline: Pipeline): Diagnostic[] {
   const levels = jobLevels(pipeline);
-  const ancestors = new Map<string, Set<string>>();
-  const ancestorsOf = (id: string): Set<string> => {
-    const known = ancestors.get(id);
-    if (known) return known;
-    const set = new Set<string>();
-    ancestors.set(id, set);
-    for (const need of pipeline.jobs[id]?.needs ?? []) {
-      set.add(need);
-      for (const a of ancestorsOf(need)) set.add(a);
+  // Ancestor sets as bitsets, built in DAG order (parents first): n²/32 word operations
+  // instead of n² set insertions, so a 10,000-job chain stays in milliseconds.
+  const index = new Map<string, number>();
+  levels.flat().forEach((id, i) => index.set(id, i));
+  const words = Math.ceil(index.size / 32);
+  const ancestors = new Map<string, Uint32Array>();
+  const popcount = (bits: Uint32Array): number => {
+    let n = 0;
+    for (let w of bits) {
+      w -= (w >>> 1) & 0x55555555;
+      w = (w & 0x33333333) + ((w >>> 2) & 0x33333333);
+      n += (((w + (w >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
     }
-    return set;
+    return n;
   };
   const waiting: string[] = [];
   let earlier = 0;
   levels.forEach((level) => {
-    for (const id of level) if (ancestorsOf(id).size < earlier) waiting.push(id);
+    for (const id of level) {
+      const bits = new Uint32Array(words);
+      for (const need of pipeline.jobs[id]?.needs ?? []) {
+        const i = index.get(need);
+        const parent = ancestors.get(need);
+        if (i === undefined || !parent) continue;
+        bits[i >>> 5] |= 1 << (i & 31);
+        for (let w = 0; w < words; w++) bits[w] |= parent[w];
+      }
+      ancestors.set(id, bits);
+      if (popcount(bits) < earlier) waiting.push(id);
+    }
     earlier += level.length;
   });
   if (waiting.length === 0) return [];
