@@ -54,3 +54,14 @@ describe.each(cases)('%s', (name) => {
     }
   });
 });
+
+it('gives file:line of IR paths, through extends and default, for lint and explain', () => {
+  const read = (p: string) => readFileSync(join(root, p), 'utf8');
+  const kaniko = importGitlab([{ path: 'kaniko-extends/input.yml', contents: read('kaniko-extends/input.yml') }]);
+  // the builder image comes from the .kaniko template, two levels up
+  expect(kaniko.positions?.['jobs.build-image.docker']).toEqual({ file: 'kaniko-extends/input.yml', line: 13, column: 3 });
+  expect(kaniko.positions?.['jobs.build-image.runner']).toEqual({ file: 'kaniko-extends/input.yml', line: 5, column: 3 });
+  const tls = importGitlab([{ path: 'dind-no-tls-credentials/input.yml', contents: read('dind-no-tls-credentials/input.yml') }]);
+  expect(tls.positions?.['jobs.docker-build.docker.tls']).toMatchObject({ line: 5 });
+  expect(tls.positions?.['jobs.docker-build.image']).toMatchObject({ line: 10 });
+});

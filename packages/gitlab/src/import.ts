@@ -15,6 +15,7 @@ import {
   type JobInput,
   type Pipeline,
   type PipelineInput,
+  type SourcePositions,
 } from '@polyci/core';
 import { readMeta, type GitlabMeta } from './meta';
 import { importJob, type ImportedJob } from './import/job';
@@ -150,14 +151,50 @@ function importUnsafe(files: InputFile[]): ImportResult {
     keepTop(key, key === 'include' ? 'includes polyci did not read' : 'no IR meaning');
   }
 
+  const positions = sourcePositions(resolved, imported.map((j) => ({ key: j.key, id: j.id, job: j.result.job })));
+
   const input: PipelineInput = { name: name === '' ? 'gitlab-ci' : name, env: env.env, triggers, jobs, ...(meta?.policy ? { policy: meta.policy } : {}) };
   if (Object.keys(pipelineVendor).length > 0) input.vendor = { gitlab: pipelineVendor };
   const parsed = parsePipeline(input);
   if (!parsed.pipeline) {
     for (const d of parsed.diagnostics) diagnostics.push({ ...d, code: 'PCI041', severity: d.severity === 'error' ? 'error' : d.severity, message: `imported pipeline: ${d.message}`, file: resolved.mainFile });
-    return { pipeline: input as Pipeline, diagnostics };
+    return { pipeline: input as Pipeline, diagnostics, positions };
   }
-  return { pipeline: parsed.pipeline, diagnostics };
+  return { pipeline: parsed.pipeline, diagnostics, positions };
+}
+
+/** file:line of IR paths, so that findings on the imported IR (lint, explain) point into the files. */
+function sourcePositions(resolved: ReturnType<typeof resolveGitlab>, jobs: { key: string; id: string; job: JobInput }[]): SourcePositions {
+  const out: SourcePositions = {};
+  const set = (path: string, p: { file: string; line: number; column: number } | undefined) => {
+    if (p) out[path] = { file: p.file, line: p.line, column: p.column };
+  };
+  set('name', resolved.position(['workflow', 'name']));
+  set('triggers', resolved.position(['workflow', 'rules']) ?? resolved.position(['workflow']));
+  set('env', resolved.position(['variables']));
+  for (const [name] of Object.entries(isMapping(resolved.top.variables) ? resolved.top.variables : {})) set(`env.${name}`, resolved.position(['variables', name]));
+  for (const { key, id, job } of jobs) {
+    const at = `jobs.${id}`;
+    const field = (...path: (string | number)[]) => resolved.fieldPosition(key, path);
+    set(at, resolved.position([key]));
+    set(`${at}.image`, field('image'));
+    set(`${at}.docker`, field('services') ?? field('image') ?? field('variables', 'DOCKER_HOST'));
+    set(`${at}.docker.tls`, field('variables', 'DOCKER_HOST') ?? resolved.position(['variables', 'DOCKER_HOST']) ?? field('variables', 'DOCKER_TLS_CERTDIR') ?? resolved.position(['variables', 'DOCKER_TLS_CERTDIR']) ?? field('services'));
+    set(`${at}.services`, field('services'));
+    set(`${at}.steps`, field('script'));
+    set(`${at}.needs`, field('needs') ?? field('stage'));
+    set(`${at}.stage`, field('stage'));
+    set(`${at}.conditions`, field('rules') ?? field('only') ?? field('when'));
+    set(`${at}.runner`, field('tags'));
+    set(`${at}.timeoutMinutes`, field('timeout'));
+    set(`${at}.retry`, field('retry'));
+    set(`${at}.artifacts`, field('artifacts'));
+    set(`${at}.cache`, field('cache'));
+    set(`${at}.env`, field('variables'));
+    for (const name of Object.keys(job.env ?? {})) set(`${at}.env.${name}`, field('variables', name) ?? resolved.position(['variables', name]));
+    for (const name of job.secrets ?? []) set(`${at}.secrets`, field('variables', name) ?? resolved.position(['variables', name]));
+  }
+  return out;
 }
 
 /** Import GitLab CI files (the main `.gitlab-ci.yml` and the local files it includes). */

@@ -1,4 +1,4 @@
-export { gitlabTarget } from './target';
+export { gitlabTarget, detectGitlab } from './target';
 export { emitGitlab, gitlabFile, jobKeys } from './emit';
 export { escapeVariableValue, unescapeVariableValue, escapeLiteral, unescapeLiteral } from './variables';
 export { globToRegex, regexToGlobs, workflowRules, jobRules } from './rules';

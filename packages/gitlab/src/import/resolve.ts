@@ -39,6 +39,8 @@ export interface Resolved {
   /** Hidden jobs (templates) and non-job top-level keys, by key. */
   templates: string[];
   position(path: readonly (string | number)[]): Position | undefined;
+  /** Where a job's key was written: the job, the templates it extends (nearest first), `default:`, the global keyword. */
+  fieldPosition(jobKey: string, path: readonly (string | number)[]): Position | undefined;
   mainFile: string;
   diagnostics: Diagnostic[];
 }
@@ -97,7 +99,7 @@ export function resolveGitlab(files: readonly InputFile[]): Resolved {
     }
     return undefined;
   };
-  const empty: Resolved = { top: {}, jobs: [], templates: [], position, mainFile: main?.path ?? '.gitlab-ci.yml', diagnostics };
+  const empty: Resolved = { top: {}, jobs: [], templates: [], position, fieldPosition: () => undefined, mainFile: main?.path ?? '.gitlab-ci.yml', diagnostics };
   if (!main) {
     diagnostics.push(diagnostic('PCI040', 'error', 'no file to import', { hint: 'pass the .gitlab-ci.yml' }));
     return empty;
@@ -219,7 +221,21 @@ export function resolveGitlab(files: readonly InputFile[]): Resolved {
     }
     jobs.push({ key, job });
   }
-  return { top, jobs, templates, position, mainFile: main.path, diagnostics };
+  const fieldPosition = (jobKey: string, path: readonly (string | number)[], seen: string[] = []): Position | undefined => {
+    const own = position([jobKey, ...path]);
+    if (own) return own;
+    const job = top[jobKey];
+    const ext = isMapping(job) ? job.extends : undefined;
+    const parents = typeof ext === 'string' ? [ext] : Array.isArray(ext) ? ext.filter((e): e is string => typeof e === 'string') : [];
+    for (const parent of [...parents].reverse()) {
+      if (seen.includes(parent) || seen.length > maxDepth) continue;
+      const p = fieldPosition(parent, path, [...seen, parent]);
+      if (p) return p;
+    }
+    if (seen.length > 0) return undefined;
+    return position(['default', ...path]) ?? (legacyGlobals.includes(String(path[0])) ? position(path) : undefined);
+  };
+  return { top, jobs, templates, position, fieldPosition, mainFile: main.path, diagnostics };
 }
 
 function lookup(root: Mapping, path: unknown[]): unknown {
