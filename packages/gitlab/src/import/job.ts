@@ -63,8 +63,10 @@ function serviceAlias(name: string): string {
   return alias === '' ? 'service' : alias.slice(0, 63);
 }
 
-export function importJob(raw: Mapping, ctx: JobContext): ImportedJob {
+export function importJob(input: Mapping, ctx: JobContext): ImportedJob {
   const diagnostics: Diagnostic[] = [];
+  // `rules: [!reference [.x, rules], ...]` nests lists, which GitLab flattens.
+  const raw: Mapping = Array.isArray(input.rules) ? { ...input, rules: input.rules.flat(10) } : input;
   const at = (...path: (string | number)[]) => ctx.position([ctx.key, ...path]) ?? ctx.position([ctx.key]);
   const irPath = `jobs.${ctx.id}`;
   const vendor: Mapping = {};
