@@ -323,6 +323,25 @@ describe('IR features and options', () => {
     expect(kubernetesPlugin(stepOf(d, 'a'))).toEqual({ checkout: { skip: true } });
   });
 
+  it('secretsFrom=kubernetes reads job secrets from one Kubernetes Secret instead of Buildkite secrets', async () => {
+    const p = checked({
+      name: 'p',
+      jobs: {
+        plain: { image: 'node:22.11', secrets: ['NPM_TOKEN'], steps: [{ checkout: {} }, { run: 'npm publish' }] },
+        image: { docker: { strategy: 'kaniko' }, secrets: ['REGISTRY_PASSWORD'], steps: [{ buildImage: { tags: ['r.example.com/a:1'] } }] },
+      },
+    });
+    const text = emitText(p, { secretsFrom: 'kubernetes', secretName: 'app-secrets' });
+    expect(await validateBuildkitePipeline(text)).toEqual([]);
+    const d = parse(text);
+    const ref = (name: string) => ({ name, valueFrom: { secretKeyRef: { name: 'app-secrets', key: name } } });
+    expect(stepOf(d, 'plain').secrets).toBeUndefined();
+    expect(kubernetesPlugin(stepOf(d, 'plain')).podSpecPatch.containers).toEqual([{ name: 'container-0', env: [ref('NPM_TOKEN')] }]);
+    expect(kubernetesPlugin(stepOf(d, 'image')).podSpec.containers[0].env).toContainEqual(ref('REGISTRY_PASSWORD'));
+    const bad = emitBuildkite(p, { secretsFrom: 'vault' });
+    expect(bad.diagnostics).toContainEqual(expect.objectContaining({ code: 'PCI032', severity: 'error', path: 'options.buildkite.secretsFrom' }));
+  });
+
   it('bad and unknown options are PCI032', () => {
     const bad = emitBuildkite(base({}), { gitCredentialsSecret: 'Not A Name' });
     expect(bad.files).toEqual([]);

@@ -112,3 +112,17 @@ describe('round trip of every IR feature Buildkite carries', () => {
     expect(comparePipelines(kitchenSink, pipeline, buildkiteCannotExpress).differences).toEqual([]);
   });
 });
+
+it('secrets from a Kubernetes Secret come back as job secrets and the option', () => {
+  const p = validatePipeline({
+    name: 'k8s secrets',
+    vendor: { buildkite: { secretsFrom: 'kubernetes', secretName: 'app-secrets' } },
+    jobs: {
+      plain: { image: 'node:22.11', runner: { resources: { cpu: '1' } }, secrets: ['NPM_TOKEN'], steps: [{ checkout: {} }, { run: 'npm publish' }] },
+      build: { docker: { strategy: 'dind' }, secrets: ['REGISTRY_PASSWORD', 'REGISTRY_USER'], steps: [{ run: 'docker build -t a .' }] },
+    },
+  }).pipeline!;
+  const { pipeline, errors } = roundTrip(p);
+  expect(errors).toEqual([]);
+  expect(comparePipelines(p, pipeline, buildkiteCannotExpress).differences).toEqual([]);
+});

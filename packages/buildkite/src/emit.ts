@@ -233,6 +233,16 @@ function jobSteps(pipeline: Pipeline, id: string, job: Job, options: BuildkiteOp
     // The default command container is agent-stack-k8s' own: patch it by the name agent-stack-k8s gives it.
     if (resources) plugin.podSpecPatch = { containers: [{ name: commandContainerName, resources }] };
   }
+  if (options.secretsFrom === 'kubernetes' && job.secrets.length > 0) {
+    // Each secret is the key of the same name in one Kubernetes Secret, read by the command container.
+    const secretEnv = job.secrets.map((name) => ({ name, valueFrom: { secretKeyRef: { name: options.secretName, key: name } } }));
+    const container = plugin.podSpec?.containers[0];
+    if (container) container.env = [...(container.env ?? []), ...secretEnv];
+    else {
+      const patched = plugin.podSpecPatch?.containers?.[0];
+      plugin.podSpecPatch = { ...(plugin.podSpecPatch ?? {}), containers: [{ name: commandContainerName, env: secretEnv, ...(patched?.resources ? { resources: patched.resources } : {}) }] };
+    }
+  }
   if (services.aliases.length > 0) {
     const hostAliases = [{ ip: '127.0.0.1', hostnames: services.aliases }];
     if (plugin.podSpec) plugin.podSpec = { hostAliases, ...plugin.podSpec };
@@ -254,7 +264,7 @@ function jobSteps(pipeline: Pipeline, id: string, job: Job, options: BuildkiteOp
   if (job.stage) diagnostics.push(diagnostic('PCI031', 'info', 'Buildkite has no stages: the order comes from depends_on', { path: at('stage') }));
   if (job.cache) diagnostics.push(diagnostic('PCI031', 'warning', 'agent-stack-k8s has no job cache: the cache is left out', { path: at('cache'), hint: 'use a registry cache (buildImage cacheFrom/cacheTo) or a PersistentVolumeClaim in vendor.buildkite' }));
   if (job.artifacts?.expireIn) diagnostics.push(diagnostic('PCI031', 'warning', 'Buildkite keeps artifacts for the retention period of the organization: expireIn is left out', { path: at('artifacts', 'expireIn') }));
-  for (const secret of job.secrets) {
+  for (const secret of options.secretsFrom === 'buildkite' ? job.secrets : []) {
     if (/^(buildkite|bk)/i.test(secret)) diagnostics.push(diagnostic('PCI030', 'error', `Buildkite secret names cannot start with BUILDKITE or BK: ${secret}`, { path: at('secrets'), hint: 'rename the secret' }));
   }
   const conditions = conditionKeys(id, job);
@@ -283,15 +293,20 @@ function jobSteps(pipeline: Pipeline, id: string, job: Job, options: BuildkiteOp
   // Vendor command entries are Buildkite text already.
   escaped.commands = commands.map((c) => (c.raw ? c.text : escapeInterpolation(c.text)));
   const env = envBlock(job.env, usedBuiltins(pipeline, job), at('env'), diagnostics);
-  if (job.secrets.length > 0) diagnostics.push(diagnostic('PCI030', 'info', `job "${id}" reads the Buildkite secrets ${job.secrets.join(', ')}: they must exist in the cluster's Buildkite secrets`, { path: at('secrets'), hint: 'Buildkite secrets: https://buildkite.com/docs/pipelines/security/secrets/buildkite-secrets' }));
+  if (job.secrets.length > 0 && options.secretsFrom === 'buildkite') {
+    diagnostics.push(diagnostic('PCI030', 'info', `job "${id}" reads the Buildkite secrets ${job.secrets.join(', ')}: they must exist in the cluster's Buildkite secrets`, { path: at('secrets'), hint: 'Buildkite secrets: https://buildkite.com/docs/pipelines/security/secrets/buildkite-secrets; or --option buildkite.secretsFrom=kubernetes' }));
+  } else if (job.secrets.length > 0) {
+    diagnostics.push(diagnostic('PCI030', 'info', `job "${id}" reads ${job.secrets.join(', ')} from the Kubernetes Secret ${options.secretName}: it must exist in the agent-stack-k8s namespace with those keys`, { path: at('secrets'), hint: `kubectl create secret generic ${options.secretName} --from-literal=${job.secrets[0]}=...` }));
+  }
 
   // Key order as people write Buildkite steps: what, where, how, then the plugin.
   const step: Record<string, YamlValue> = {};
   if (hasVendorAgents) escaped.agents = { ...((escaped.agents as Record<string, string> | undefined) ?? {}), ...(vendorAgents as Record<string, string>) };
   for (const k of ['label', 'key', 'depends_on', 'agents', 'image']) if (escaped[k] !== undefined) step[k] = escaped[k];
   if (env) step.env = env;
-  // Buildkite secrets by name: the values never appear in YAML, and they work for plain and plugin steps alike.
-  if (job.secrets.length > 0) step.secrets = job.secrets;
+  // Buildkite secrets by name (the default): the values never appear in YAML, and they work for plain and
+  // plugin steps alike. With secretsFrom=kubernetes they are secretKeyRef env of the command container instead.
+  if (job.secrets.length > 0 && options.secretsFrom === 'buildkite') step.secrets = job.secrets;
   for (const k of Object.keys(escaped)) if (step[k] === undefined) step[k] = escaped[k];
 
   const vendor = { ...(job.vendor?.buildkite ?? {}) };

@@ -44,6 +44,8 @@ export interface ImportedPod {
   gitCredentialsSecret?: string;
   /** A command set on the container itself (agent-stack-k8s joins command and args with spaces). */
   containerCommand?: string;
+  /** Job secrets read as secretKeyRef env (the key named as the variable), with the Kubernetes Secret holding them. */
+  secretRefs: { name: string; secret: string }[];
   /** Plugin keys with no IR meaning, for vendor.buildkite.kubernetes. */
   vendor: Record<string, unknown>;
   findings: PodFinding[];
@@ -58,6 +60,14 @@ function imageParts(image: string): { repository: string; tag?: string } {
 
 const dockerRepository = /^(?:(?:docker\.io|index\.docker\.io)\/)?(?:library\/)?docker$/;
 const pinnedVersion = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** `valueFrom.secretKeyRef` whose key is the variable's own name: how polyci spells a job secret from Kubernetes. */
+function secretRef(e: unknown): { name: string; secret: string } | undefined {
+  const env = e as { name?: unknown; value?: unknown; valueFrom?: { secretKeyRef?: { name?: unknown; key?: unknown } } };
+  const ref = env?.valueFrom?.secretKeyRef;
+  if (env?.value !== undefined || !ref || Object.keys(env.valueFrom!).length !== 1 || Object.keys(ref).some((k) => k !== 'name' && k !== 'key')) return undefined;
+  return typeof env.name === 'string' && ref.key === env.name && typeof ref.name === 'string' ? { name: env.name, secret: ref.name } : undefined;
+}
 
 function envOf(c: K8sContainerInput): Record<string, string> {
   const out: Record<string, string> = {};
@@ -105,7 +115,7 @@ function builderOf(image: string): ConcreteStrategy | undefined {
 
 /** Read a kubernetes plugin config. `at` is its key path in the file. */
 export function importKubernetesPlugin(config: unknown, at: (string | number)[]): ImportedPod {
-  const pod: ImportedPod = { env: {}, envAt: {}, services: [], serviceAt: [], checkout: { skip: false }, vendor: {}, findings: [] };
+  const pod: ImportedPod = { env: {}, envAt: {}, services: [], serviceAt: [], secretRefs: [], checkout: { skip: false }, vendor: {}, findings: [] };
   const find = (f: Omit<PodFinding, 'at'>, ...path: (string | number)[]) => pod.findings.push({ ...f, at: [...at, ...path] });
   if (config === null || config === undefined) return pod;
   const parsed = KubernetesPluginSchema.safeParse(config);
@@ -231,7 +241,11 @@ export function importKubernetesPlugin(config: unknown, at: (string | number)[])
         if (leftoverMounts.length > 0) leftover.volumeMounts = leftoverMounts;
       } else leftover[k] = v;
     }
-    const envFrom = (container.env ?? []).filter((e) => typeof e.value !== 'string');
+    for (const e of container.env ?? []) {
+      const ref = secretRef(e);
+      if (ref) pod.secretRefs.push(ref);
+    }
+    const envFrom = (container.env ?? []).filter((e) => typeof e.value !== 'string' && !secretRef(e));
     if (envFrom.length > 0) leftover.env = envFrom;
     if (Object.keys(leftover).length > 0) {
       vendor.podSpecPatch = { containers: [{ name: commandContainerName, ...leftover }] };
@@ -264,8 +278,11 @@ export function importKubernetesPlugin(config: unknown, at: (string | number)[])
   if (plugin.podSpecPatch) {
     const patch = { ...plugin.podSpecPatch } as Record<string, unknown>;
     const patched = Array.isArray(patch.containers) ? (patch.containers as Record<string, unknown>[]) : undefined;
-    if (patched && patched.length === 1 && patched[0].name === commandContainerName && Object.keys(patched[0]).every((k) => k === 'name' || k === 'resources')) {
-      const c = K8sContainerSchema.safeParse(patched[0]);
+    const env = patched?.[0]?.env;
+    const secretEnv = Array.isArray(env) && env.every((e) => secretRef(e) !== undefined);
+    if (patched && patched.length === 1 && patched[0].name === commandContainerName && Object.keys(patched[0]).every((k) => k === 'name' || k === 'resources' || (k === 'env' && secretEnv))) {
+      if (secretEnv) for (const e of env as unknown[]) pod.secretRefs.push(secretRef(e)!);
+      const c = K8sContainerSchema.safeParse({ ...patched[0], env: undefined });
       if (c.success && !strategy?.strategy.match(/kaniko|buildah|buildkit/)) pod.resources = resourcesOf(c.data);
       delete patch.containers;
     }

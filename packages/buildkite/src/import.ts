@@ -24,6 +24,7 @@ import { splitLogGroup } from './commands';
 import { tagCondition } from './conditions';
 import { isLiteralCredential } from './credentials';
 import { nameCommentPrefix, policyCommentPrefix } from './emit';
+import { defaultSecretName } from './options';
 import { readBuildImage } from './import-build';
 import { importKubernetesPlugin } from './import-pod';
 import { builtinSources, unescapeInterpolation } from './interpolation';
@@ -121,7 +122,7 @@ function vendorOf(job: JobInput): Record<string, unknown> {
 }
 
 /** One command step as a job (without needs, which come after all keys are known). */
-function importCommandStep(flat: FlatStep, id: string, ctx: Context, pipelineAgents: Record<string, string>, gitSecrets: Set<string>): { job: JobInput; dependsOn: string[] } {
+function importCommandStep(flat: FlatStep, id: string, ctx: Context, pipelineAgents: Record<string, string>, gitSecrets: Set<string>, kubernetesSecrets: Set<string>): { job: JobInput; dependsOn: string[] } {
   const s = flat.step as Record<string, unknown>;
   const at = flat.path;
   const job: JobInput & { env: Record<string, string>; secrets: string[] } = { env: {}, secrets: [], steps: [] };
@@ -204,6 +205,10 @@ function importCommandStep(flat: FlatStep, id: string, ctx: Context, pipelineAge
     });
   }
   if (pod?.gitCredentialsSecret) gitSecrets.add(pod.gitCredentialsSecret);
+  for (const ref of pod?.secretRefs ?? []) {
+    if (!job.secrets.includes(ref.name)) job.secrets.push(ref.name);
+    kubernetesSecrets.add(ref.secret);
+  }
   if (pod && Object.keys(pod.vendor).length > 0) vendorOf(job).kubernetes = pod.vendor;
   if (pod) for (const [name, value] of Object.entries(pod.env)) importEnv({ [name]: value }, pod.envAt[name] ?? at, ctx, job, true);
   if (pod?.strategy) ctx.positions[`jobs.${id}.docker`] = ctx.positions[`jobs.${id}`];
@@ -423,6 +428,7 @@ function readPipeline(files: InputFile[]): ImportResult {
   for (const [key, gate] of [...gates]) if (gate.dependents.length !== 1) gates.delete(key);
 
   const gitSecrets = new Set<string>();
+  const kubernetesSecrets = new Set<string>();
   const vendorSteps: unknown[] = [];
   let before: string[] = [];
   let barrier: string[] = [];
@@ -430,7 +436,7 @@ function readPipeline(files: InputFile[]): ImportResult {
     const kind = stepKind(f.step);
     if (kind === 'command') {
       const id = ids.get(f)!;
-      const { job, dependsOn } = importCommandStep(f, id, ctx, pipelineAgents, gitSecrets);
+      const { job, dependsOn } = importCommandStep(f, id, ctx, pipelineAgents, gitSecrets, kubernetesSecrets);
       const needs = [...barrier];
       for (const dep of dependsOn) {
         const gate = gates.get(dep);
@@ -472,6 +478,12 @@ function readPipeline(files: InputFile[]): ImportResult {
   if (vendorSteps.length > 0) vendor.steps = vendorSteps;
   if (gitSecrets.size === 1) vendor.gitCredentialsSecret = [...gitSecrets][0];
   else if (gitSecrets.size > 1) report(ctx, 'PCI041', 'warning', `steps use different git credential secrets (${[...gitSecrets].join(', ')}); polyci keeps one per pipeline: ${[...gitSecrets][0]}`, stepsPath);
+  if (kubernetesSecrets.size > 0) {
+    vendor.secretsFrom = 'kubernetes';
+    const secretName = [...kubernetesSecrets][0];
+    if (secretName !== defaultSecretName) vendor.secretName = secretName;
+    if (kubernetesSecrets.size > 1) report(ctx, 'PCI041', 'warning', `job secrets come from several Kubernetes Secrets (${[...kubernetesSecrets].join(', ')}); polyci reads them from one: ${secretName}`, stepsPath);
+  }
   if (Object.keys(vendor).length > 0) pipeline.vendor = { buildkite: vendor };
   for (const [id, p] of Object.entries(meta.jobPolicies)) {
     const parsed = PolicySchema.safeParse(p);

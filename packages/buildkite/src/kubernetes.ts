@@ -13,13 +13,19 @@ export interface EnvVar {
   value: string;
 }
 
+/** A Kubernetes EnvVar read from a key of a Secret. */
+export interface SecretEnvVar {
+  name: string;
+  valueFrom: { secretKeyRef: { name: string; key: string } };
+}
+
 /** The subset of a Kubernetes Container that polyci writes. */
 export interface K8sContainer {
   name?: string;
   image: string;
   command?: string[];
   args?: string[];
-  env?: EnvVar[];
+  env?: (EnvVar | SecretEnvVar)[];
   ports?: { containerPort: number }[];
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
   securityContext?: Record<string, unknown>;
@@ -41,7 +47,7 @@ export interface KubernetesPluginConfig {
   extraVolumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
   podSpec?: { hostAliases?: { ip: string; hostnames: string[] }[]; containers: K8sContainer[]; volumes?: K8sVolume[] };
   /** A strategic-merge patch of the pod agent-stack-k8s builds (its default container is container-0). */
-  podSpecPatch?: { hostAliases?: { ip: string; hostnames: string[] }[]; containers?: { name: string; resources?: K8sContainer['resources'] }[] };
+  podSpecPatch?: { hostAliases?: { ip: string; hostnames: string[] }[]; containers?: { name: string; env?: SecretEnvVar[]; resources?: K8sContainer['resources'] }[] };
 }
 
 /** Top-level keys agent-stack-k8s decodes; anything else in the plugin is ignored by it. */
