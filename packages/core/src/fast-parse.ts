@@ -8,16 +8,25 @@
  * differential property test (fast-parse.test.ts) holds this to it.
  */
 import { irPatterns, socketProxySections, targetIds, type Pipeline } from './ir';
+import { toPlainData } from './plain';
 
-class Reject extends Error {}
+const rejection = new Error('not accepted by the fast path');
 const reject = (): never => {
-  throw new Reject();
+  throw rejection;
 };
 
 type Obj = Record<string, unknown>;
 
-function object(v: unknown, keys: ReadonlySet<string>): Obj {
+/** A plain object from any realm (its prototype's prototype is null), or reject. */
+function plainObject(v: unknown): Obj {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) reject();
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== null && Object.getPrototypeOf(proto) !== null) reject();
+  return v as Obj;
+}
+
+function object(v: unknown, keys: ReadonlySet<string>): Obj {
+  plainObject(v);
   for (const k in v as Obj) if (!keys.has(k)) reject();
   return v as Obj;
 }
@@ -50,10 +59,13 @@ function array<T>(v: unknown, item: (x: unknown) => T, min = 0): T[] {
   return out;
 }
 
+const forbiddenKeys = new Set(['__proto__', 'constructor', 'prototype']);
+
 function record<T>(v: unknown, key: (k: string) => void, value: (x: unknown) => T): Record<string, T> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) reject();
+  plainObject(v);
   const out: Record<string, T> = {};
   for (const k in v as Obj) {
+    if (forbiddenKeys.has(k)) reject();
     key(k);
     out[k] = value((v as Obj)[k]);
   }
@@ -209,7 +221,7 @@ function step(v: unknown): Obj {
     optional(out, s, 'name', stepName);
     const vs = object(s.vendor, vendorKeys);
     const vendor: Obj = { target: oneOf(vs.target, targetIds) };
-    if ('step' in vs) vendor.step = vs.step;
+    if ('step' in vs) vendor.step = passThrough(vs.step);
     out.vendor = vendor;
   } else reject();
   return out;
@@ -262,7 +274,11 @@ function cache(v: unknown): Obj {
 
 const targetKey = (k: string) => void oneOf(k, targetIds);
 const anyKey = () => undefined;
-const passThrough = (x: unknown) => x;
+/** Vendor-only values are any data: copied as plain data (no cycles, getters or class instances). */
+const passThrough = (x: unknown) => {
+  const copy = toPlainData(x);
+  return copy.diagnostics.length > 0 ? reject() : copy.data;
+};
 function vendor(v: unknown): Obj {
   return record(v, targetKey, (x) => record(x, anyKey, passThrough));
 }
@@ -319,7 +335,11 @@ function triggers(v: unknown): Obj {
 const pipelineKeys = keys('name', 'env', 'triggers', 'policy', 'jobs', 'vendor');
 const identifierKey = (k: string) => void identifier(k);
 
-/** The parsed pipeline when `input` (plain data) is valid, else undefined: then ask zod why. */
+/**
+ * The parsed pipeline when `input` is valid plain data, else undefined: then ask
+ * the slow path (toPlainData and zod) why. Any surprise (a getter that throws, a
+ * proxy) is also "ask the slow path".
+ */
 export function fastParsePipeline(input: unknown): Pipeline | undefined {
   try {
     const p = object(input, pipelineKeys);
@@ -332,8 +352,7 @@ export function fastParsePipeline(input: unknown): Pipeline | undefined {
     out.jobs = jobs;
     optional(out, p, 'vendor', vendor);
     return out as unknown as Pipeline;
-  } catch (error) {
-    if (error instanceof Reject) return undefined;
-    throw error;
+  } catch {
+    return undefined;
   }
 }

@@ -33,10 +33,11 @@ function issueMessage(issue: ZodIssue): { message: string; hint?: string } {
 
 /** Schema-check raw input (what a ci.config.ts exported) into a Pipeline. */
 export function parsePipeline(input: unknown): { pipeline?: Pipeline; diagnostics: Diagnostic[] } {
+  // Valid input takes the fast path; anything else gets copied as plain data and zod says what is wrong.
+  const fast = fastParsePipeline(input);
+  if (fast) return { pipeline: fast, diagnostics: [] };
   const plain = toPlainData(input);
   if (plain.diagnostics.length > 0) return { diagnostics: plain.diagnostics };
-  const fast = fastParsePipeline(plain.data);
-  if (fast) return { pipeline: fast, diagnostics: [] };
   const result = PipelineSchema.safeParse(plain.data);
   if (result.success) return { pipeline: result.data, diagnostics: [] };
   const diagnostics = result.error.issues.map((issue) => {
