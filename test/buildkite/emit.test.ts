@@ -361,6 +361,13 @@ describe('IR features and options', () => {
     expect(stepOf(parse(r.files[0].contents), 'b').artifact_paths).toEqual(['dist/**']);
   });
 
+  it('a job id Buildkite would refuse as a step key is an error, not broken output', () => {
+    const p = checked({ name: 'p', jobs: { 'deadbeef-dead-beef-dead-beefdeadbeef': { steps: [{ run: 'true' }] } } });
+    const r = emitBuildkite(p);
+    expect(r.files).toEqual([]);
+    expect(r.diagnostics).toContainEqual(expect.objectContaining({ code: 'PCI030', severity: 'error' }));
+  });
+
   it('job and pipeline vendor keys are carried through untouched', async () => {
     const p = base({ vendor: { buildkite: { soft_fail: true, kubernetes: { podSpec: { nodeSelector: { pool: 'ci' } } }, plugins: [{ 'docker-login#v2.1.0': { username: 'u' } }] } } }, { vendor: { buildkite: { notify: [{ email: 'a@example.com' }] } } });
     const text = emitText(p);

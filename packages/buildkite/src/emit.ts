@@ -270,6 +270,10 @@ function jobSteps(pipeline: Pipeline, id: string, job: Job, options: BuildkiteOp
   const conditions = conditionKeys(id, job);
   diagnostics.push(...conditions.diagnostics);
 
+  // Buildkite refuses step keys that look like UUIDs (it uses those for step ids).
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
+    diagnostics.push(diagnostic('PCI030', 'error', `job id "${id}" looks like a UUID, which Buildkite refuses as a step key`, { path: at(), hint: 'rename the job' }));
+  }
   const polyci: Record<string, YamlValue> = {};
   if (job.name) polyci.label = job.name;
   polyci.key = id;
@@ -313,6 +317,7 @@ function jobSteps(pipeline: Pipeline, id: string, job: Job, options: BuildkiteOp
   const vendorPlugin = vendor.kubernetes;
   delete vendor.kubernetes;
   // A group is where the step sits, not a key of it (see groupSteps).
+  if (vendor.group !== undefined && typeof vendor.group !== 'string') diagnostics.push(diagnostic('PCI030', 'warning', 'vendor.buildkite.group must be the label of a group: left out', { path: at('vendor', 'buildkite', 'group') }));
   delete vendor.group;
   const hasPlugin = Object.keys(plugin).length > 0 || vendorPlugin !== undefined;
   const plugins: unknown[] = [];
