@@ -149,3 +149,14 @@ test('stages run level by level: jobs that gain waits are named in one info diag
   expect(r.diagnostics.filter((x) => x.path === 'jobs')).toEqual([expect.objectContaining({ code: 'PCI030', severity: 'info', message: expect.stringMatching(/^2 jobs \("slow", "c"\)/) })]);
   expect(jenkinsTarget.emit(checked({ name: 'p', jobs: { a: { steps: [{ run: 'a' }] }, b: { needs: ['a'], steps: [{ run: 'b' }] } } })).diagnostics).toEqual([]);
 });
+
+test('a stage always has a step: a checkout-only job checks out explicitly, a job with nothing for Jenkins echoes', async () => {
+  const p = checked({ name: 'p', jobs: { a: { image: 'node:22.11', steps: [{ checkout: {} }] }, b: { needs: ['a'], steps: [{ vendor: { target: 'gitlab', step: {} } }] } } });
+  const texts = ['kubernetes', 'docker'].map((agent) => jenkinsTarget.emit(p, { agent }).files[0].contents);
+  for (const r of await parseGroovy(texts.map((text, i) => ({ name: String(i), text })))) {
+    const [a, b] = readJenkinsfile(r).stages;
+    expect(a.options.skipDefaultCheckout).toEqual([]);
+    expect(a.steps).toEqual([expect.objectContaining({ call: 'checkout', args: [{ var: 'scm' }] })]);
+    expect(b.steps).toEqual([expect.objectContaining({ call: 'echo' })]);
+  }
+});

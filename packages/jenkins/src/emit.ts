@@ -175,7 +175,12 @@ function stageOf(pipeline: Pipeline, id: string, name: string, options: JenkinsO
     body = inContainers(steps);
   }
 
-  const checkout = job.steps.some((s) => 'checkout' in s);
+  let checkout = job.steps.some((s) => 'checkout' in s);
+  if (steps.length === 0) {
+    // Declarative rejects a stage without steps: a job that only checks out says so explicitly.
+    body = checkout ? [{ template: 'step-checkout' }] : [{ template: 'step-raw', groovy: "echo 'polyci: this job has no step for Jenkins'" }];
+    if (checkout) checkout = false;
+  }
   const conditions = job.conditions;
   const branches = conditions?.branches ?? [];
   const tag = conditions?.tags === true;

@@ -4,6 +4,7 @@ import { daemonReadinessWait } from '@polyci/core';
 export type StepView =
   | { template: 'step-sh'; script: string; label?: string }
   | { template: 'step-raw'; groovy: string }
+  | { template: 'step-checkout' }
   | { template: 'step-container'; name: string; steps: StepView[] }
   | { template: 'step-with-env'; env: string[]; steps: StepView[] }
   | {
