@@ -11,7 +11,7 @@ import { body, callName, plainValue, positional, statementCall, stringValue } fr
 import { imageFacts } from './images';
 import { analysePod, type PodFacts } from './pod';
 import { shellWords } from './build-commands';
-import type { CallNode, Expr, StringNode } from './syntax';
+import type { CallNode, Expr, Span, StringNode } from './syntax';
 
 export interface AgentFacts {
   kind: 'any' | 'none' | 'label' | 'docker' | 'kubernetes' | 'other';
@@ -27,6 +27,8 @@ export interface AgentFacts {
   vendor: Record<string, unknown>;
   /** The pipeline's agent, shared by stages without their own. */
   pipelineLevel?: boolean;
+  /** Where the agent directive is. */
+  at?: Span;
 }
 
 /** Labels of a Jenkins label expression that only ANDs plain labels; otherwise the expression as one label. */
@@ -127,7 +129,7 @@ function readPod(yamlText: string, node: Expr | undefined, ctx: ImportContext, f
 
 /** Read an `agent` directive. */
 export function readAgent(call: CallNode, ctx: ImportContext, files: InputFile[]): AgentFacts {
-  const facts: AgentFacts = { kind: 'other', env: {}, vendor: {} };
+  const facts: AgentFacts = { kind: 'other', env: {}, vendor: {}, at: call };
   const arg = positional(call)[0]?.value;
   if (!call.closure) {
     const word = arg?.kind === 'name' ? arg.name : undefined;

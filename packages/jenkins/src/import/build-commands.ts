@@ -124,7 +124,9 @@ function secretOf(spec: string): [string, string] | undefined {
 }
 
 const ref = '"?\\$\\{([A-Za-z_][A-Za-z0-9_]*)\\}"?';
-const pipedLogin = (tool: string) => new RegExp(`^printf '%s' ${ref} \\| ${tool} login(?: --storage-driver vfs)? (?:--username|-u) ${ref} --password-stdin(?: (.+))?$`);
+const loginPattern = (tool: string) => new RegExp(`^printf '%s' ${ref} \\| ${tool} login(?: --storage-driver vfs)? (?:--username|-u) ${ref} --password-stdin(?: (.+))?$`);
+const loginPatterns = { docker: loginPattern('docker'), buildah: loginPattern('buildah') };
+const pipedLogin = (tool: 'docker' | 'buildah') => loginPatterns[tool];
 const configLogin = new RegExp(`^printf '\\{"auths":\\{"%s":\\{"auth":"%s"\\}\\}\\}' (.+) "\\$\\(printf '%s:%s' ${ref} ${ref} \\| base64 \\| tr -d '\\\\n'\\)" > (.+)/config\\.json$`);
 
 type Login = NonNullable<BuildImageInput['login']>;

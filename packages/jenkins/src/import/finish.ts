@@ -19,6 +19,7 @@ import {
 } from '@polyci/core';
 import type { AgentFacts } from './agent';
 import { buildFromScript, shellWords } from './build-commands';
+import { looksLikeSecret } from './credentials';
 import type { ImportContext } from './context';
 import type { JobDraft, Sidecar } from './draft';
 import { imageFacts } from './images';
@@ -109,6 +110,8 @@ export function finishJob(draft: JobDraft, agent: AgentFacts | undefined, ctx: I
   if (draft.name) job.name = draft.name;
   let strategy = agent?.strategy;
   const env: Record<string, string> = { ...draft.env };
+  // Container env (pod template, docker agent args) has not been through readEnvironment's credential check.
+  const containerEnv: Record<string, string> = {};
   const services: Service[] = [...draft.services];
   let image: string | undefined;
   let resources = agent?.resources;
@@ -120,7 +123,7 @@ export function finishJob(draft: JobDraft, agent: AgentFacts | undefined, ctx: I
       strategy = version ? { strategy: role, version } : { strategy: role };
     }
     image = ownImage(agent.image, strategy);
-    Object.assign(env, withoutStrategyEnv(agent.env, strategy));
+    Object.assign(containerEnv, withoutStrategyEnv(agent.env, strategy));
     if (typeof agent.vendor.dockerArgs === 'string' && strategy) {
       // the flags polyci gives builder images in a docker agent
       const rest = agent.vendor.dockerArgs.split(' ').filter((w) => !/^(--entrypoint=|--user=0:0|--security-opt=(seccomp|apparmor)=unconfined)$/.test(w));
@@ -140,7 +143,7 @@ export function finishJob(draft: JobDraft, agent: AgentFacts | undefined, ctx: I
         else if (own) image = own;
         if (c.resources) resources = c.resources;
         const rest = withoutStrategyEnv(c.env, strategy);
-        Object.assign(env, rest);
+        Object.assign(containerEnv, rest);
         if (c.envFrom.length > 0) ctx.report('PCI041', 'warning', `container ${c.name} takes ${c.envFrom.join(', ')} from Kubernetes objects (valueFrom): not carried over`, draft.at);
       } else if (!c.idle && c.role !== 'docker-cli') services.push(serviceFromContainer(c, pod.localAliases));
     }
@@ -168,9 +171,25 @@ export function finishJob(draft: JobDraft, agent: AgentFacts | undefined, ctx: I
   if (image) job.image = image;
   if (resources || agent?.labels) job.runner = { ...(agent?.labels ? { labels: agent.labels } : {}), ...(resources ? { resources } : {}) };
 
+  const secrets = [...draft.secrets];
+  const literalCredential = (name: string, where: string) => {
+    ctx.report('PCI044', 'warning', `${where} sets ${name} to a literal credential: it becomes the secret ${name}, and its value is not imported`, agent?.at ?? draft.at, `keep it in a Jenkins credential (or a Kubernetes Secret) and bind it as ${name}`);
+    if (!secrets.includes(name)) secrets.push(name);
+  };
+  for (const [name, value] of Object.entries(withoutStrategyEnv(containerEnv, strategy))) {
+    if (looksLikeSecret(name, value)) literalCredential(name, 'the job container');
+    else env[name] = value;
+  }
+  for (const svc of services) {
+    for (const [name, value] of Object.entries(svc.env ?? {})) {
+      if (!looksLikeSecret(name, value)) continue;
+      literalCredential(name, `service ${svc.alias}`);
+      svc.env![name] = `\${${name}}`;
+    }
+  }
   const cleanEnv = withoutStrategyEnv(env, strategy);
   if (Object.keys(cleanEnv).length > 0) job.env = cleanEnv;
-  if (draft.secrets.length > 0) job.secrets = draft.secrets;
+  if (secrets.length > 0) job.secrets = secrets;
   if (services.length > 0) job.services = services;
   if (draft.conditions && Object.keys(draft.conditions).length > 0) job.conditions = draft.conditions;
   if (draft.timeoutMinutes !== undefined) job.timeoutMinutes = draft.timeoutMinutes;

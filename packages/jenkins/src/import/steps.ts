@@ -269,7 +269,9 @@ function readStatement(s: Statement, job: JobDraft, ctx: ImportContext, scope: S
         return true;
       }
       ctx.rollback(mark);
-      ctx.report('PCI042', 'warning', 'script block kept as a Jenkins vendor step: its Groovy has no polyci meaning', call, 'move the logic into shell steps to make it portable');
+      if (/\bdocker\.(image|build|withRegistry|withServer)\s*\(/.test(ctx.source(call))) {
+        ctx.report('PCI041', 'warning', 'script block with a docker-workflow pattern polyci does not recognise: kept as a Jenkins vendor step, and the job gets no daemon strategy from it', call, "use docker.image('docker:<v>-dind').withRun('--privileged ...') { c -> docker.image('docker:<v>').inside(...) { sh ... } }, or a pod template");
+      } else ctx.report('PCI042', 'warning', 'script block kept as a Jenkins vendor step: its Groovy has no polyci meaning', call, 'move the logic into shell steps to make it portable');
       push(job, vendorStep(ctx.source(s)), call, scope);
       return true;
     }
