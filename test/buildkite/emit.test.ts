@@ -3,12 +3,12 @@
  * (Buildkite's pipeline schema, kubernetes-models PodSpec/Container, the
  * agent-stack-k8s plugin keys), and the parsed output means what the IR says.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { parse } from 'yaml';
 import { buildImageCommands, daemonReadinessWait, jobStrategy, validatePipeline, type Pipeline, type PipelineInput } from '@polyci/core';
-import { buildkiteTarget, emitBuildkite } from '@polyci/buildkite';
+import { buildkiteTarget, emitBuildkite, kubernetesPluginKeys } from '@polyci/buildkite';
 import { hostileString, pipelineArb } from '../support/arbitraries';
 import { exampleNames, examplesDir } from '../support/examples';
 import { agentStackK8sPluginKeys, validateBuildkitePipeline } from '../validators';
@@ -380,8 +380,18 @@ describe('IR features and options', () => {
     expect(kubernetesPlugin(step).podSpec.nodeSelector).toEqual({ pool: 'ci' });
   });
 
-  it('detects Buildkite pipeline files', () => {
+  it("the plugin keys polyci knows are exactly agent-stack-k8s' (shared/schemas/agent-stack-k8s-plugin-keys.json)", () => {
+    expect([...kubernetesPluginKeys].sort()).toEqual([...agentStackK8sPluginKeys()].sort());
+  });
+
+  it('detects Buildkite pipeline files, and no other vendor\'s fixtures or example outputs', () => {
     expect(buildkiteTarget.detect('.buildkite/pipeline.yml', 'steps: []')).toBe(true);
     expect(buildkiteTarget.detect('.gitlab-ci.yml', 'stages: []')).toBe(false);
+    const files = (dir: string): string[] =>
+      existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? files(join(dir, d.name)) : [join(dir, d.name)])) : [];
+    const fixtures = join(__dirname, '../fixtures');
+    for (const f of files(join(fixtures, 'buildkite')).filter((x) => x.endsWith('input.yml'))) expect(buildkiteTarget.detect(f, readFileSync(f, 'utf8'))).toBe(true);
+    const others = [...['gitlab', 'github', 'jenkins', 'compose'].flatMap((v) => files(join(fixtures, v))), ...files(examplesDir).filter((f) => !f.includes('.buildkite'))];
+    for (const f of others.filter((x) => /\.ya?ml$|Jenkinsfile/.test(x))) expect([f, buildkiteTarget.detect(f, readFileSync(f, 'utf8'))]).toEqual([f, false]);
   });
 });
