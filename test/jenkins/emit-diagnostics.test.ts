@@ -160,3 +160,10 @@ test('a stage always has a step: a checkout-only job checks out explicitly, a jo
     expect(b.steps).toEqual([expect.objectContaining({ call: 'echo' })]);
   }
 });
+
+test('parallel groups are named by their jobs, the first five of a wide level', async () => {
+  const jobs = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`j${i}`, { steps: [{ run: 'true' }] }]));
+  const text = jenkinsTarget.emit(checked({ name: 'p', jobs })).files[0].contents;
+  const [r] = await parseGroovy([{ name: 'wide', text }]);
+  expect(readJenkinsfile(r).layout).toEqual([{ group: 'parallel: j0, j1, j2, j3, j4 and 3 more', stages: Object.keys(jobs) }]);
+});

@@ -229,8 +229,10 @@ export function emitJenkins(pipeline: Pipeline, emitOptions?: EmitOptions): Emit
       continue;
     }
     // Jobs of one level of the graph need nothing from each other: they run in parallel.
-    let group = `parallel: ${level.join(', ')}`;
-    for (let i = 2; taken.has(group); i++) group = `parallel ${i}: ${level.join(', ')}`;
+    // A readable name: a wide level lists its first jobs only.
+    const listed = level.length > 6 ? `${level.slice(0, 5).join(', ')} and ${level.length - 5} more` : level.join(', ');
+    let group = `parallel: ${listed}`;
+    for (let i = 2; taken.has(group); i++) group = `parallel ${i}: ${listed}`;
     taken.add(group);
     stages.push({ name: group, parallel: views });
   }
