@@ -78,11 +78,14 @@ function sidecarStrategy(draft: JobDraft, ctx: ImportContext): { strategy?: Conc
   return {};
 }
 
-function serviceFromSidecar(sc: Sidecar): Service {
-  const alias = flagValues(sc.args, '--network-alias', '--name')[0] ?? sc.image.split('/').pop()!.split(':')[0].replace(/[^A-Za-z0-9_-]/g, '-');
+function serviceFromSidecar(sc: Sidecar, linked: string | undefined): Service {
+  const named = flagValues(sc.args, '--network-alias', '--name')[0];
+  const alias = named ?? linked ?? sc.image.split('/').pop()!.split(':')[0].replace(/[^A-Za-z0-9_-]/g, '-');
   const svc: Service = { alias, image: sc.image };
   if (Object.keys(sc.env).length > 0) svc.env = { ...sc.env };
   if (sc.command) svc.command = shellWords(sc.command) ?? [sc.command];
+  const ports = flagValues(sc.args, '-p', '--publish').map((p) => Number(p.split(':').pop()!.split('/')[0])).filter((n) => Number.isInteger(n) && n > 0 && n < 65536);
+  if (ports.length > 0) svc.ports = ports;
   return svc;
 }
 
@@ -154,7 +157,15 @@ export function finishJob(draft: JobDraft, agent: AgentFacts | undefined, ctx: I
   if (!strategy && draft.sidecars.length > 0) {
     const found = sidecarStrategy(draft, ctx);
     strategy = found.strategy;
-    for (const sc of draft.sidecars) if (sc !== found.daemon) services.push(serviceFromSidecar(sc));
+    // `inside("--link ${db.id}:db")` names the sidecar the steps reach
+    const links = draft.steps.flatMap((st) => (st.inside ? flagValues(st.inside.args, '--link') : [])).map((l) => l.split(':')[1]).filter((a): a is string => !!a && /^[A-Za-z_][A-Za-z0-9_-]*$/.test(a));
+    const unique = [...new Set(links)];
+    let next = 0;
+    for (const sc of draft.sidecars) {
+      if (sc === found.daemon) continue;
+      const named = flagValues(sc.args, '--network-alias', '--name').length > 0;
+      services.push(serviceFromSidecar(sc, named ? undefined : unique.filter((a) => a !== 'docker' || !found.daemon)[next++]));
+    }
   }
   for (const s of draft.steps) {
     if (!s.inside) continue;
