@@ -126,3 +126,12 @@ it('secrets from a Kubernetes Secret come back as job secrets and the option', (
   expect(errors).toEqual([]);
   expect(comparePipelines(p, pipeline, buildkiteCannotExpress).differences).toEqual([]);
 });
+
+it('pipeline-wide secrets become every job\'s secrets; an empty env value stays empty', () => {
+  const r = importBuildkite([{ path: 'p.yml', contents: 'secrets: [API_KEY]\nenv:\n  EMPTY: ~\nsteps:\n  - command: make\n    key: a\n  - command: make deploy\n    key: b\n    secrets: [DEPLOY_KEY]\n' }]);
+  expect(r.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+  expect(r.pipeline.env).toEqual({ EMPTY: '' });
+  expect(r.pipeline.jobs.a.secrets).toEqual(['API_KEY']);
+  expect(r.pipeline.jobs.b.secrets).toEqual(['DEPLOY_KEY', 'API_KEY']);
+  expect(r.pipeline.vendor).toBeUndefined();
+});

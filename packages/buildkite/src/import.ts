@@ -100,7 +100,7 @@ function importEnv(raw: unknown, path: Path, ctx: Context, job: { env: Record<st
   if (raw === undefined || raw === null) return;
   if (typeof raw !== 'object' || Array.isArray(raw)) return void report(ctx, 'PCI041', 'warning', 'env must be a map of names to values; not carried', path);
   for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
-    const written = typeof value === 'string' ? value : String(value);
+    const written = typeof value === 'string' ? value : value === null || value === undefined ? '' : String(value);
     const text = unescaped ? written : unescapeInterpolation(written);
     if (name in builtinSources && text === `\${${name}}`) continue; // polyci's mapping of its built-ins
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
@@ -386,6 +386,11 @@ function readPipeline(files: InputFile[]): ImportResult {
     top.agents = Object.fromEntries(Object.entries(agentsParse.data).filter(([k]) => k !== 'queue'));
   } else delete top.agents;
   if (agentsParse && !agentsParse.success) report(ctx, 'PCI041', 'warning', 'agents must be a map or a list of key=value; not carried', ['agents']);
+  // Pipeline-wide Buildkite secrets by name are every job's secrets.
+  if (Array.isArray(top.secrets) && top.secrets.every((x) => typeof x === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(x))) {
+    for (const name of top.secrets as string[]) if (!pipelineSecrets.includes(name)) pipelineSecrets.push(name);
+    delete top.secrets;
+  }
   const vendor: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(top)) {
     if (['env', 'steps'].includes(k)) continue;
