@@ -72,14 +72,15 @@ export function splitStatements(script: string): ShellStatement[] | undefined {
       if (c === '\n' && !word && last?.operator) continue; // `a &&\n b` is one statement
       endStatement(i, i + 1);
     } else if (c === '&' || c === '|') {
-      endWord();
       const op = script[i + 1] === c ? c + c : c;
-      if (op === '&' && (script[i + 1] === '>' || script[i - 1] === '>')) {
+      if (op === '&' && (script[i + 1] === '>' || (word !== undefined && script[i - 1] === '>'))) {
+        // a redirection (2>&1, &>file), not an operator
         const w = cur();
         w.raw += c;
         w.value += c;
         continue;
       }
+      endWord();
       words.push({ value: op, raw: op, expands: false, operator: true });
       i += op.length - 1;
     } else if (c === '#' && !word) {
