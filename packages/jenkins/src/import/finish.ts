@@ -142,12 +142,12 @@ export function finishJob(draft: JobDraft, agent: AgentFacts | undefined, ctx: I
       if (c.role === 'jnlp' || c.name === pod.strategyContainer) continue;
       if (used.has(c.name)) {
         const own = ownImage(c.image, strategy);
-        if (own && image && own !== image) ctx.report('PCI041', 'warning', `steps run in several containers (${[...used].join(', ')}); the job keeps the image ${image}`, agent.pod ? draft.at : draft.at);
+        if (own && image && own !== image) ctx.report('PCI041', 'warning', `steps run in several containers (${[...used].join(', ')}); the job keeps the image ${image}`, agent.at ?? draft.at);
         else if (own) image = own;
         if (c.resources) resources = c.resources;
         const rest = withoutStrategyEnv(c.env, strategy);
         Object.assign(containerEnv, rest);
-        if (c.envFrom.length > 0) ctx.report('PCI041', 'warning', `container ${c.name} takes ${c.envFrom.join(', ')} from Kubernetes objects (valueFrom): not carried over`, draft.at);
+        if (c.envFrom.length > 0) ctx.report('PCI041', 'warning', `container ${c.name} takes ${c.envFrom.join(', ')} from Kubernetes objects (valueFrom): not carried over`, agent.at ?? draft.at);
       } else if (!c.idle && c.role !== 'docker-cli') services.push(serviceFromContainer(c, pod.localAliases));
     }
     // A daemonless builder that none of this stage's steps use (a pod shared by all stages).
@@ -159,12 +159,13 @@ export function finishJob(draft: JobDraft, agent: AgentFacts | undefined, ctx: I
     strategy = found.strategy;
     // `inside("--link ${db.id}:db")` names the sidecar the steps reach
     const links = draft.steps.flatMap((st) => (st.inside ? flagValues(st.inside.args, '--link') : [])).map((l) => l.split(':')[1]).filter((a): a is string => !!a && /^[A-Za-z_][A-Za-z0-9_-]*$/.test(a));
-    const unique = [...new Set(links)];
+    // the daemon's link is the docker hostname (seed 003: --link <id>:docker)
+    const serviceLinks = [...new Set(links)].filter((a) => !(found.daemon && a === 'docker'));
     let next = 0;
     for (const sc of draft.sidecars) {
       if (sc === found.daemon) continue;
       const named = flagValues(sc.args, '--network-alias', '--name').length > 0;
-      services.push(serviceFromSidecar(sc, named ? undefined : unique.filter((a) => a !== 'docker' || !found.daemon)[next++]));
+      services.push(serviceFromSidecar(sc, named ? undefined : serviceLinks[next++]));
     }
   }
   for (const s of draft.steps) {
