@@ -8,6 +8,7 @@ import { join, relative } from 'node:path';
 import { emitGitlab, importGitlab } from '@polyci/gitlab';
 import { hasErrors, validatePipeline, type Pipeline } from '@polyci/core';
 import { pipelineArb } from '../support/arbitraries';
+import { richArb } from './rich-arbitrary';
 import { exampleNames, loadExample } from '../support/examples';
 import { validateGitlabCiMany } from '../validators';
 
@@ -92,4 +93,12 @@ it('a pipeline using every IR field passes gitlab-ci-local --preview', async () 
   expect(checked.pipeline).toBeDefined();
   const findings = await validateGitlabCiMany([emitted(checked.pipeline!)]);
   expect(findings).toEqual([[]]);
+}, 600_000);
+
+it('pipelines with hostile branch globs, step names/env, services, artifacts and cache pass too', async () => {
+  // each file holds one rich pipeline: workflow rules are per file
+  const texts = fc.sample(richArb, { numRuns: 16, seed: 99 }).map(emitted);
+  const findings = await validateGitlabCiMany(texts);
+  const bad = findings.flatMap((f, i) => (f.length > 0 ? [{ text: texts[i], findings: f }] : []));
+  expect(bad.slice(0, 2)).toEqual([]);
 }, 600_000);

@@ -11,7 +11,7 @@ import {
   daemonReadinessWait,
   diagnostic,
   formatPath,
-  shellWord,
+  shellQuote,
   type CheckoutStep,
   type ConcreteStrategy,
   type Diagnostic,
@@ -24,14 +24,29 @@ export const readinessWait = daemonReadinessWait();
 /** The script of a job whose only step is the checkout GitLab does by itself. */
 export const checkoutOnlyScript = ': polyci checkout only';
 
-/** `# "name"`: a shell comment, one line whatever the name holds. */
+/** `# "name"`: a shell comment, one ASCII line whatever the name holds (JSON, with \\u escapes beyond ASCII). */
 export function stepNameComment(name: string): string {
-  return `# ${JSON.stringify(name)}`;
+  return `# ${JSON.stringify(name).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}`;
+}
+
+/** Like core's shellWord, but a reference keeps its spelling ($NAME or ${NAME}) so the importer gives it back. */
+export function envWord(value: string): string {
+  if (value === '') return "''";
+  let out = '';
+  let last = 0;
+  for (const m of value.matchAll(/\$(?:\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)/g)) {
+    const at = m.index ?? 0;
+    if (at > last) out += shellQuote(value.slice(last, at));
+    out += `"${m[0]}"`;
+    last = at + m[0].length;
+  }
+  if (last < value.length) out += shellQuote(value.slice(last));
+  return out;
 }
 
 /** Step env, scoped to the step by a subshell (GitLab has no per-command env). */
 export function withStepEnv(script: string, env: Env): string {
-  const exports = Object.keys(env).map((k) => `export ${k}=${shellWord(env[k])}`);
+  const exports = Object.keys(env).map((k) => `export ${k}=${envWord(env[k])}`);
   return `(\n${exports.join('\n')}\n${script}\n)`;
 }
 

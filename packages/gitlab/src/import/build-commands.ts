@@ -13,7 +13,7 @@ type Token = { text: string; op?: boolean };
  * with ${NAME}/$NAME kept as references, backslash escapes, and |, > as operators.
  * Undefined for anything else (substitutions, globs, separators).
  */
-export function shellWords(line: string): Token[] | undefined {
+export function shellWords(line: string, keepSpelling = false): Token[] | undefined {
   const out: Token[] = [];
   let cur: string | undefined;
   let i = 0;
@@ -23,7 +23,7 @@ export function shellWords(line: string): Token[] | undefined {
   };
   const reference = (s: string): [string, number] | undefined => {
     const m = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/.exec(s);
-    return m ? [`\${${m[1] ?? m[2]}}`, m[0].length] : undefined;
+    return m ? [keepSpelling ? m[0] : `\${${m[1] ?? m[2]}}`, m[0].length] : undefined;
   };
   while (i < line.length) {
     const c = line[i];

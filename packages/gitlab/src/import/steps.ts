@@ -18,7 +18,7 @@ export function flattenScript(value: unknown): string[] {
 function splitName(item: string): { name?: string; body: string } {
   const nl = item.indexOf('\n');
   const first = nl < 0 ? item : item.slice(0, nl);
-  const m = /^# (".*")$/.exec(first);
+  const m = /^# (".*")$/s.exec(first);
   if (!m || nl < 0) return { body: item };
   try {
     const name = JSON.parse(m[1]);
@@ -28,20 +28,43 @@ function splitName(item: string): { name?: string; body: string } {
   }
 }
 
-function splitEnv(body: string): { env?: Record<string, string>; script: string } {
-  const m = /^\(\n((?:export [A-Za-z_][A-Za-z0-9_]*=.*\n)+)([\s\S]+)\n\)$/.exec(body);
-  if (!m) return { script: body };
-  const env: Record<string, string> = {};
-  for (const line of m[1].split('\n').filter((l) => l !== '')) {
-    const eq = line.indexOf('=');
-    const name = line.slice('export '.length, eq);
-    const word = line.slice(eq + 1);
-    const tokens = word === "''" ? [{ text: '' }] : shellWords(word);
-    if (!tokens || tokens.length !== 1) return { script: body };
-    env[name] = tokens[0].text;
+/** The end of a shell word that starts at `from`: the first newline outside quotes. */
+function wordEnd(text: string, from: number): number {
+  let quote: string | undefined;
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (quote !== "'" && c === '\\') i++;
+    else if (quote === undefined && (c === "'" || c === '"')) quote = c;
+    else if (quote === c) quote = undefined;
+    else if (c === '\n' && quote === undefined) return i;
   }
-  // Only a wrapper polyci would write for exactly this env counts as one.
-  return withStepEnv(m[2], env) === body ? { env, script: m[2] } : { script: body };
+  return -1;
+}
+
+/**
+ * A subshell of exports around a script, as `withStepEnv` writes it. The exports are read
+ * one by one; a split counts only when `withStepEnv` gives back the very same text.
+ */
+function splitEnv(body: string): { env?: Record<string, string>; script: string } {
+  if (!body.startsWith('(\n') || !body.endsWith('\n)')) return { script: body };
+  let found: { env: Record<string, string>; script: string } | undefined;
+  const env: Record<string, string> = {};
+  let pos = 2;
+  for (;;) {
+    const m = /^export ([A-Za-z_][A-Za-z0-9_]*)=/.exec(body.slice(pos, pos + 80));
+    if (!m) break;
+    const wordStart = pos + m[0].length;
+    const end = wordEnd(body, wordStart);
+    if (end < 0) break;
+    const word = body.slice(wordStart, end);
+    const tokens = word === "''" ? [{ text: '' }] : shellWords(word, true);
+    if (!tokens || tokens.length !== 1) break;
+    env[m[1]] = tokens[0].text;
+    pos = end + 1;
+    const script = body.slice(pos, -2);
+    if (script !== '' && withStepEnv(script, env) === body) found = { env: { ...env }, script };
+  }
+  return found ?? { script: body };
 }
 
 /** Is this script `docker push` (or `buildah push`) of each tag, in order, and nothing else? */
