@@ -92,7 +92,8 @@ describe('examples', () => {
   it('rootless dind keeps its data dir in a volume', () => {
     const { doc } = outputs.find((o) => o.name === 'dind-rootless')!;
     expect(doc.services['test.dind'].image).toBe(`docker:${defaultVersions.docker}-dind-rootless`);
-    expect(doc.services['test.dind'].volumes).toContain('test-docker-data:/home/rootless/.local/share/docker');
+    expect(doc.services['test.dind'].volumes).toEqual(['test-certs-client:/certs/client', 'test-docker-data:/home/rootless/.local/share/docker']);
+    expect(doc.services.test.volumes).toContain('test-certs-client:/certs/client:ro');
   });
 
   it('dind cache volume and resources become a volume and limits on the daemon', () => {

@@ -81,8 +81,15 @@ function dindParts(jobId: string, s: Extract<ConcreteStrategy, { strategy: 'dind
   const runnerVolumes: string[] = [];
   if (usesTls(s)) {
     // The CA key stays with the daemon; the runner gets only the client half, read-only.
-    volumes.push(jobVolume(jobId, 'certsCa'), jobVolume(jobId, 'certsClient'));
-    daemonVolumes.push(`${jobVolume(jobId, 'certsCa')}:${dindCertDir}/ca`, `${jobVolume(jobId, 'certsClient')}:${dindClientCertDir}`);
+    // The rootless daemon runs as uid 1000 and could not write a fresh root-owned volume at
+    // /certs/ca (the image has no such directory to copy permissions from): its CA stays in
+    // the container, and the entrypoint re-issues the client certificates when the CA changes.
+    if (s.strategy === 'dind') {
+      volumes.push(jobVolume(jobId, 'certsCa'));
+      daemonVolumes.push(`${jobVolume(jobId, 'certsCa')}:${dindCertDir}/ca`);
+    }
+    volumes.push(jobVolume(jobId, 'certsClient'));
+    daemonVolumes.push(`${jobVolume(jobId, 'certsClient')}:${dindClientCertDir}`);
     runnerVolumes.push(`${jobVolume(jobId, 'certsClient')}:${dindClientCertDir}:ro`);
   }
   if (s.cacheVolume) {
