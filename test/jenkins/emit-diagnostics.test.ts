@@ -2,7 +2,8 @@
  * Nothing the IR says is dropped silently: every field the Jenkinsfile cannot carry
  * gets a diagnostic with its IR path, and what would be wrong output is an error.
  */
-import { validatePipeline, type Diagnostic, type Pipeline, type PipelineInput } from '@polyci/core';
+import fc from 'fast-check';
+import { jobLevels, validatePipeline, type Diagnostic, type Pipeline, type PipelineInput } from '@polyci/core';
 import { jenkinsTarget } from '@polyci/jenkins';
 import { dockerResourceFlags } from '../../packages/jenkins/src/docker-resources';
 import { parseGroovy } from '../validators';
@@ -166,4 +167,26 @@ test('parallel groups are named by their jobs, the first five of a wide level', 
   const text = jenkinsTarget.emit(checked({ name: 'p', jobs })).files[0].contents;
   const [r] = await parseGroovy([{ name: 'wide', text }]);
   expect(readJenkinsfile(r).layout).toEqual([{ group: 'parallel: j0, j1, j2, j3, j4 and 3 more', stages: Object.keys(jobs) }]);
+});
+
+test('the level-wait diagnostic names exactly the jobs whose ancestors are not all earlier jobs (random DAGs)', () => {
+  const dagArb = fc.integer({ min: 1, max: 9 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => fc.subarray(Array.from({ length: i }, (_, k) => `j${k}`)))));
+  fc.assert(
+    fc.property(dagArb, (needsList) => {
+      const jobs = Object.fromEntries(needsList.map((needs, i) => [`j${i}`, { needs, steps: [{ run: 'true' }] }]));
+      const p = checked({ name: 'p', jobs });
+      const levels = jobLevels(p);
+      const ancestors = (id: string): Set<string> => new Set(p.jobs[id].needs.flatMap((n) => [n, ...ancestors(n)]));
+      const expected: string[] = [];
+      let earlier = 0;
+      for (const level of levels) {
+        for (const id of level) if (ancestors(id).size < earlier) expected.push(id);
+        earlier += level.length;
+      }
+      const d = jenkinsTarget.emit(p).diagnostics.filter((x) => x.path === 'jobs');
+      if (expected.length === 0) expect(d).toEqual([]);
+      else expect(d[0].message).toMatch(new RegExp(`^${expected.length} jobs? \\(${expected.slice(0, 3).map((id) => `"${id}"`).join(', ')}`));
+    }),
+    { numRuns: 300 },
+  );
 });

@@ -279,10 +279,32 @@ function levelWaits(pipeline: Pipeline): Diagnostic[] {
     }
     return n;
   };
+  // A job has every earlier job as an ancestor only if it needs all of the level just
+  // before its own (no other path reaches that level). Only those candidates, and what
+  // they need, get bitsets; everyone else already waits for more than it needs.
+  const candidates = new Set<string>();
+  levels.forEach((level, l) => {
+    if (l === 0) return;
+    for (const id of level) {
+      const needs = new Set(pipeline.jobs[id]?.needs ?? []);
+      if (levels[l - 1].every((p) => needs.has(p))) candidates.add(id);
+    }
+  });
+  const requested = new Set<string>();
+  const stack = [...candidates];
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    for (const need of pipeline.jobs[id]?.needs ?? []) if (!requested.has(need)) requested.add(need), stack.push(need);
+  }
   const waiting: string[] = [];
   let earlier = 0;
-  levels.forEach((level) => {
+  levels.forEach((level, l) => {
     for (const id of level) {
+      if (l > 0 && !candidates.has(id) && !requested.has(id)) {
+        waiting.push(id);
+        continue;
+      }
+      if (l === 0 && !requested.has(id)) continue;
       const bits = new Uint32Array(words);
       for (const need of pipeline.jobs[id]?.needs ?? []) {
         const i = index.get(need);
@@ -292,7 +314,7 @@ function levelWaits(pipeline: Pipeline): Diagnostic[] {
         for (let w = 0; w < words; w++) bits[w] |= parent[w];
       }
       ancestors.set(id, bits);
-      if (popcount(bits) < earlier) waiting.push(id);
+      if (l > 0 && (!candidates.has(id) || popcount(bits) < earlier)) waiting.push(id);
     }
     earlier += level.length;
   });
