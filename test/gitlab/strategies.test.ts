@@ -191,7 +191,7 @@ describe('other job fields', () => {
   it('maps checkout options to GIT_ variables, no checkout to GIT_STRATEGY none, step env to a subshell', () => {
     expect(doc.b.variables).toEqual({ GIT_DEPTH: '1', GIT_SUBMODULE_STRATEGY: 'recursive' });
     expect(doc.a.variables).toEqual({ GIT_STRATEGY: 'none' });
-    expect(doc.b.script).toEqual(["(\nexport X='it'\\''s '\"${HOME}\"\necho b\n)"]);
+    expect(doc.b.script).toEqual(["(\nexport X='it'\\''s '\"$HOME\"\necho b\n)"]);
   });
   it('makes a need on a conditional job optional, and says what that means', () => {
     expect(doc.d.needs).toEqual([{ job: 'b', optional: true }, 'a']);

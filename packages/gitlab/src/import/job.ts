@@ -3,7 +3,7 @@
  * under `vendor.gitlab` with a PCI042 naming its line.
  * https://docs.gitlab.com/ee/ci/yaml/#job-keywords
  */
-import { diagnostic, type Diagnostic, type JobInput, type StepInput } from '@polyci/core';
+import { diagnostic, socketProxySections, type Diagnostic, type JobInput, type StepInput } from '@polyci/core';
 import type { GitlabMeta } from '../meta';
 import { normalizeImage } from '../model/image';
 import { JobSchema, jobKeywords } from '../model/job';
@@ -134,6 +134,25 @@ export function importJob(input: Mapping, ctx: JobContext): ImportedJob {
       const image = normalizeImage(raw.image as never);
       job.image = image.name;
       if (Object.keys(raw.image).some((k) => k !== 'name')) keep('image', 'image options (entrypoint, pull_policy, docker) have no IR form');
+    }
+  }
+  if (detected.serviceIndex !== undefined && strategy) {
+    // What the daemon's service says beyond the strategy (registry mirrors, extra dockerd flags) has no IR form.
+    const own = normalizeService(services[detected.serviceIndex]);
+    const known = new Set(['DOCKER_TLS_CERTDIR', ...socketProxySections]);
+    const extra = [
+      ...Object.keys(own).filter((k) => !['name', 'alias', 'variables', 'command'].includes(k)),
+      ...Object.keys(own.variables ?? {}).filter((k) => !known.has(k)).map((k) => `variables.${k}`),
+      ...(own.command && own.command.join(' ') !== '--tls=false' ? [`command ${JSON.stringify(own.command)}`] : []),
+    ];
+    if (extra.length > 0) {
+      diagnostics.push(
+        diagnostic('PCI041', 'warning', `the ${strategy.strategy} service's ${extra.join(', ')} ${extra.length > 1 ? 'have' : 'has'} no IR form and ${extra.length > 1 ? 'are' : 'is'} not imported`, {
+          ...(at('services') ?? {}),
+          path: `${irPath}.docker`,
+          hint: 'daemon flags such as a registry mirror belong in the runner or a custom daemon image',
+        }),
+      );
     }
   }
   const userServices = services.filter((_, i) => i !== detected.serviceIndex);
