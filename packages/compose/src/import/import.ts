@@ -174,12 +174,8 @@ export function importCompose(files: InputFile[]): ImportResult {
   const completionTargets = new Set(candidates.flatMap((e) => Object.entries(e.depends).filter(([, c]) => c === 'service_completed_successfully').map(([n]) => n)));
   const linked = new Map<string, ServiceEntry | undefined>(candidates.map((e) => [e.name, daemonOf(e)]));
   const hasSocket = (e: ServiceEntry) => e.volumes.some((v) => v && socketTarget.test(v.target) && v.type !== 'volume');
-  const isSidecar = (e: ServiceEntry) =>
-    !completionTargets.has(e.name) &&
-    !linked.get(e.name) &&
-    !hasSocket(e) &&
-    e.role.role === 'other' &&
-    candidates.some((p) => p !== e && e.name in p.depends && p.depends[e.name] !== 'service_completed_successfully');
+  const waitedFor = new Set(candidates.flatMap((p) => Object.entries(p.depends).filter(([n, c]) => n !== p.name && c !== 'service_completed_successfully').map(([n]) => n)));
+  const isSidecar = (e: ServiceEntry) => waitedFor.has(e.name) && !completionTargets.has(e.name) && !linked.get(e.name) && !hasSocket(e) && e.role.role === 'other';
   const sidecars = new Set(candidates.filter(isSidecar).map((e) => e.name));
   const jobEntries = candidates.filter((e) => !sidecars.has(e.name));
   const taken = new Set<string>();
