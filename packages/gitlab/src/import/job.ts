@@ -261,6 +261,10 @@ export function importJob(input: Mapping, ctx: JobContext): ImportedJob {
     const key = issue.path[0];
     if (issue.path.length === 1 && typeof key === 'string' && !(key in vendor) && !['script', 'before_script', 'stage'].includes(key)) vendor[key] = raw[key];
   }
+  if (isMapping(raw.inherit) && raw.inherit.variables !== undefined && raw.inherit.variables !== true) {
+    // The IR's pipeline env reaches every job: GitLab keeps this opt-out as written.
+    keep('inherit', 'a job that opts out of global variables has no IR form', { variables: raw.inherit.variables });
+  }
   if (raw.rules !== undefined && (raw.only !== undefined || raw.except !== undefined)) {
     diagnostics.push(diagnostic('PCI043', 'warning', 'GitLab rejects a job that has rules together with only/except', { ...(at('rules') ?? {}), path: `${irPath}.conditions`, hint: 'keep rules and drop only/except' }));
   }
