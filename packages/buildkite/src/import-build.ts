@@ -265,3 +265,50 @@ export function readBuildImage(script: string, strategy: ConcreteStrategy | unde
   }
   return undefined;
 }
+
+const plainWord = /^[^`;&|<>(){}*?[\]!#~]*$/;
+
+/**
+ * A hand-written `docker build` (and `docker push` of the same tags, and a
+ * `docker login` from two variables) as a build, when every word maps to a field:
+ * anything else (another flag, a pipe, a substitution) keeps the script a `run` step.
+ */
+export function readHandWrittenDockerBuild(script: string): BuildImage | undefined {
+  const lines = shellLines(script.replace(/\\\n[ \t]*/g, ' ')).map((l) => l.trim()).filter((l) => l !== '');
+  const d = emptyDraft();
+  let i = 0;
+  const login = /^(?:echo|printf '%s'|printf "%s") "\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?" \| docker login (?:-u|--username) "?\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?"? --password-stdin(?: ([A-Za-z0-9.:-]+))?$/.exec(lines[0] ?? '');
+  if (login) {
+    d.login = { passwordSecret: login[1], usernameSecret: login[2], ...(login[3] ? { server: login[3] } : {}) };
+    i++;
+  }
+  const line = lines[i++];
+  if (!line || /\$\(|`/.test(line)) return undefined;
+  const words = shellWords(line);
+  if (!words || !words.every((w) => plainWord.test(w.replace(/\$\{?[A-Za-z_][A-Za-z0-9_]*\}?/g, '')))) return undefined;
+  const start = words[0] === 'docker' && words[1] === 'build' ? 2 : words[0] === 'docker' && ['buildx', 'image'].includes(words[1]) && words[2] === 'build' ? 3 : -1;
+  if (start < 0) return undefined;
+  const aliases: Record<string, string> = { '-t': '--tag', '-f': '--file' };
+  const pairs: [string, string | undefined][] = [];
+  const positional: string[] = [];
+  for (let w = start; w < words.length; w++) {
+    const word = words[w];
+    const eq = word.startsWith('--') ? word.indexOf('=') : -1;
+    if (word === '--push' || word === '--load') pairs.push([word, undefined]);
+    else if (eq > 0) pairs.push([word.slice(0, eq), word.slice(eq + 1)]);
+    else if (word.startsWith('-')) pairs.push([aliases[word] ?? word, words[++w]]);
+    else positional.push(word);
+  }
+  if (positional.length !== 1 || !readBuildFlags(d, pairs) || d.tags.length === 0) return undefined;
+  d.context = positional[0];
+  const pushed = new Set<string>();
+  for (; i < lines.length; i++) {
+    const push = shellWords(lines[i]);
+    if (!push || push.length !== 3 || push[0] !== 'docker' || push[1] !== 'push' || !d.tags.includes(push[2])) return undefined;
+    pushed.add(push[2]);
+  }
+  if (pushed.size > 0 && pushed.size !== d.tags.length) return undefined;
+  if (pushed.size > 0) d.push = true;
+  const parsed = BuildImageSchema.safeParse({ ...d, login: d.login ?? undefined });
+  return parsed.success ? parsed.data : undefined;
+}

@@ -7,6 +7,8 @@
  */
 import {
   daemonReadinessWait,
+  daemonStrategies,
+  generatedMarker,
   diagnostic,
   parseYamlInput,
   PipelineSchema,
@@ -25,7 +27,7 @@ import { tagCondition } from './conditions';
 import { isLiteralCredential } from './credentials';
 import { nameCommentPrefix, policyCommentPrefix } from './emit';
 import { defaultSecretName } from './options';
-import { readBuildImage } from './import-build';
+import { readBuildImage, readHandWrittenDockerBuild } from './import-build';
 import { importKubernetesPlugin } from './import-pod';
 import { builtinSources, unescapeInterpolation } from './interpolation';
 import { isKubernetesPlugin } from './model/kubernetes';
@@ -35,6 +37,8 @@ type Path = (string | number)[];
 
 interface Context {
   file: string;
+  /** A file polyci did not write (no generated header): hand-written builds are read too. */
+  foreign: boolean;
   diagnostics: Diagnostic[];
   positions: SourcePositions;
   where(path: Path): { line?: number; column?: number };
@@ -230,7 +234,11 @@ function importCommandStep(flat: FlatStep, id: string, ctx: Context, pipelineAge
     if (isReadinessWait(entry)) continue;
     const { name, script } = splitLogGroup(entry);
     if (script === '') continue;
-    const build = readBuildImage(script, strategy);
+    // polyci's own builds come back only as polyci writes them; a hand-written docker build when it maps cleanly.
+    const ours = readBuildImage(script, strategy);
+    const handWritten = !ours && ctx.foreign && strategy && daemonStrategies.includes(strategy.strategy) ? readHandWrittenDockerBuild(script) : undefined;
+    if (handWritten) report(ctx, 'PCI042', 'info', 'this docker build maps cleanly to a buildImage step and is read as one', at);
+    const build = ours ?? handWritten;
     const step: StepInput = build ? { buildImage: build } : { run: script };
     if (name) step.name = name.slice(0, 200);
     job.steps.push(step);
@@ -351,6 +359,7 @@ function readPipeline(files: InputFile[]): ImportResult {
   const input = parseYamlInput(file);
   const ctx: Context = {
     file: file.path,
+    foreign: !String(file.contents).includes(generatedMarker),
     diagnostics,
     positions,
     where: (path) => {
