@@ -9,7 +9,11 @@ export function lintFiles(files: readonly string[], from?: Target): Diagnostic[]
     const imported = importFile(file, from);
     all.push(...imported.diagnostics.map((d) => placeOnSource(d, imported)));
     if (!imported.result) continue;
-    const parsed = parsePipeline(imported.result.pipeline);
+    // Lint judges every file by the same default policy (warn): a policy carried in
+    // the file itself (polyci's round-trip comments) must not silence findings.
+    const pipeline = imported.result.pipeline;
+    const unpoliced = { ...pipeline, policy: {}, jobs: Object.fromEntries(Object.entries(pipeline.jobs ?? {}).map(([id, job]) => [id, { ...job, policy: undefined }])) };
+    const parsed = parsePipeline(unpoliced);
     const checked = parsed.pipeline ? checkPipeline(parsed.pipeline).diagnostics : parsed.diagnostics;
     all.push(...checked.filter((d) => d.code !== 'PCI013').map((d) => placeOnSource(d, imported)));
   }
