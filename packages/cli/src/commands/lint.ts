@@ -12,7 +12,10 @@ export function lintFiles(files: readonly string[], from?: Target): Diagnostic[]
     // Lint judges every file by the same default policy (warn): a policy carried in
     // the file itself (polyci's round-trip comments) must not silence findings.
     const pipeline = imported.result.pipeline;
-    const unpoliced = { ...pipeline, policy: {}, jobs: Object.fromEntries(Object.entries(pipeline.jobs ?? {}).map(([id, job]) => [id, { ...job, policy: undefined }])) };
+    const unpoliced = { ...pipeline, policy: {}, jobs: Object.fromEntries(Object.entries(pipeline.jobs ?? {}).map(([id, job]) => {
+      const { policy: _ignored, ...rest } = job;
+      return [id, rest];
+    })) };
     const parsed = parsePipeline(unpoliced);
     const checked = parsed.pipeline ? checkPipeline(parsed.pipeline).diagnostics : parsed.diagnostics;
     all.push(...checked.filter((d) => d.code !== 'PCI013').map((d) => placeOnSource(d, imported)));
