@@ -46,6 +46,7 @@ export const runnerEntrypoint = ['sh', '-ec'];
 
 /** Usage notes after the header. */
 export const usageComment = [
+  '# One file for the pipeline, so that `needs` can be depends_on: service_completed_successfully.',
   '# One runner service per job (named after the job); its daemon, proxy and service',
   '# containers are <job>.dind, <job>.proxy and <job>.<alias>, on the job\'s own network.',
   '#   docker compose run --rm <job>        run one job, after the jobs it needs',
