@@ -194,8 +194,11 @@ function dockerBuild(w: string[], d: Draft): boolean {
 }
 
 function relative(abs: string): string | undefined {
-  if (abs === '${PWD}') return '.';
-  if (abs.startsWith('${PWD}/')) return abs.slice('${PWD}/'.length);
+  // A GitLab job runs in its checkout: ${CI_PROJECT_DIR} (GitLab's kaniko idiom) is the same place as ${PWD}.
+  for (const dir of ['${PWD}', '${CI_PROJECT_DIR}']) {
+    if (abs === dir || abs === `${dir}/`) return '.';
+    if (abs.startsWith(`${dir}/`)) return abs.slice(dir.length + 1);
+  }
   return abs.startsWith('/') ? abs : undefined;
 }
 

@@ -13,6 +13,7 @@ import type { Position } from './parse';
 import { isMapping, type Mapping } from './resolve';
 import { stepsFromScript, flattenScript } from './steps';
 import { detectStrategy } from './strategy';
+import { withBuiltins } from './variables';
 import { importVariables } from './variables';
 import { conditionsFromOnly, conditionsFromRules } from './workflow';
 
@@ -109,6 +110,7 @@ export function importJob(input: Mapping, ctx: JobContext): ImportedJob {
   if (secrets.length > 0) job.secrets = [...new Set(secrets)];
 
   // steps
+  const builtinsUsed = new Set<string>();
   const steps: StepInput[] = [];
   if (gitStrategy !== 'none') {
     const checkout: { depth?: number; submodules?: boolean } = {};
@@ -124,7 +126,16 @@ export function importJob(input: Mapping, ctx: JobContext): ImportedJob {
     steps.push({ run: ':' });
     diagnostics.push(diagnostic('PCI041', 'warning', 'the job has no command; an empty `:` step stands in', { ...(at('script') ?? at() ?? {}), path: `${irPath}.steps` }));
   }
-  job.steps = steps;
+  job.steps = ctx.strict ? steps : (withBuiltins(steps, (from, to) => builtinsUsed.add(`${from} -> ${to}`)) as StepInput[]);
+  if (!ctx.strict) job.env = withBuiltins(job.env, (from, to) => builtinsUsed.add(`${from} -> ${to}`)) as Record<string, string>;
+  if (builtinsUsed.size > 0) {
+    diagnostics.push(
+      diagnostic('PCI042', 'info', `GitLab's predefined variables became polyci's built-ins, which every target provides: ${[...builtinsUsed].sort().join(', ')}`, {
+        ...(at('script') ?? {}),
+        path: `${irPath}.steps`,
+      }),
+    );
+  }
   if (strategy) job.docker = strategy;
 
   // image and services

@@ -71,3 +71,25 @@ export function importVariables(
   }
   return out;
 }
+
+/**
+ * GitLab's predefined build number, commit and branch spelled as polyci's built-ins
+ * ($CI_COMMIT_SHA -> $POLYCI_COMMIT_SHA, same spelling form), in every string of a value,
+ * so that a migrated pipeline means the same on other CI systems.
+ */
+export function withBuiltins(value: unknown, replaced: (from: string, to: string) => void): unknown {
+  if (typeof value === 'string') {
+    let out = value;
+    for (const [builtin, source] of Object.entries(builtinSources)) {
+      const name = source.slice(1);
+      out = out.replace(new RegExp(`\\$(?:\\{${name}\\}|${name}(?![A-Za-z0-9_]))`, 'g'), (m) => {
+        replaced(`$${name}`, `$${builtin}`);
+        return m.startsWith('${') ? `\${${builtin}}` : `$${builtin}`;
+      });
+    }
+    return out;
+  }
+  if (Array.isArray(value)) return value.map((v) => withBuiltins(v, replaced));
+  if (isMapping(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withBuiltins(v, replaced)]));
+  return value;
+}
