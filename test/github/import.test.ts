@@ -310,8 +310,9 @@ it('reads artifacts and cache back from the actions polyci writes for them', () 
 });
 
 it('reports keys GitHub itself rejects (PCI043) and leaves them out', () => {
-  const r = importText('on: push\nconcurency: x\njobs:\n  a:\n    runs-on: x\n    timeout: 5\n    steps:\n      - run: "true"\n');
-  expect(r.diagnostics.filter((d) => d.code === 'PCI043').map((d) => d.line)).toEqual([2, 6]);
+  const r = importText('on: push\nconcurency: x\njobs:\n  a:\n    runs-on: x\n    timeout: 5\n    steps:\n      - run: "true"\n        timeout: 3\n');
+  expect(r.diagnostics.filter((d) => d.code === 'PCI043').map((d) => d.line)).toEqual([2, 9, 6]);
+  expect(r.pipeline.jobs.a.steps).toEqual([{ run: 'true' }]);
   expect(r.pipeline.vendor).toBeUndefined();
   expect(r.pipeline.jobs.a.vendor).toBeUndefined();
 });

@@ -264,14 +264,16 @@ function importSteps(r: WorkflowReader, raw: unknown, path: Path, strategy: Conc
     const { name, ...step } = s;
     steps.push({ ...(typeof name === 'string' && name !== '' ? { name: name.slice(0, 200) } : {}), vendor: { target: 'github', step } });
   };
-  raw.forEach((s: unknown, i) => {
+  raw.forEach((step: unknown, i) => {
     const at = [...path, i];
     const before = steps.length;
     onStep(before, at);
-    if (!isRecord(s)) {
+    if (!isRecord(step)) {
       r.report('PCI040', 'error', 'a step must be a map', at);
       return;
     }
+    for (const k of Object.keys(step)) if (!githubStepKeys.has(k)) r.report('PCI043', 'warning', `GitHub rejects the unknown step key "${k}": the workflow would not run; it is left out`, [...at, k], 'check its spelling against the workflow syntax');
+    const s: Raw = Object.fromEntries(Object.entries(step).filter(([k]) => githubStepKeys.has(k)));
     const name = typeof s.name === 'string' && s.name !== '' ? r.text(s.name, [...at, 'name']).slice(0, 200) : undefined;
     if ('run' in s) {
       const parsed = RunStepSchema.safeParse(s);
@@ -402,6 +404,7 @@ function importServices(r: WorkflowReader, raw: unknown, path: Path): Record<str
 
 /** Keys GitHub accepts; anything else makes it reject the workflow. https://docs.github.com/en/actions/writing-workflows/workflow-syntax-for-github-actions */
 const githubWorkflowKeys = new Set(['name', 'run-name', 'on', 'permissions', 'env', 'defaults', 'concurrency', 'jobs']);
+const githubStepKeys = new Set(['id', 'if', 'name', 'uses', 'run', 'shell', 'with', 'env', 'continue-on-error', 'timeout-minutes', 'working-directory']);
 const githubJobKeys = new Set(['name', 'permissions', 'needs', 'if', 'runs-on', 'snapshot', 'environment', 'concurrency', 'outputs', 'env', 'defaults', 'steps', 'timeout-minutes', 'strategy', 'continue-on-error', 'container', 'services', 'uses', 'with', 'secrets']);
 
 const jobKeysVendor: Record<string, string> = {
