@@ -46,12 +46,18 @@ export function escapeEnvValue(value: string): string {
   return out + escapeInterpolation(value.slice(last));
 }
 
-/** Every string in a JSON-shaped value, escaped. */
+/** Every string in a JSON-shaped value, escaped (a copy; strings without `$` are shared). */
 export function escapeDeep<T>(value: T): T {
-  if (typeof value === 'string') return escapeInterpolation(value) as T;
-  if (Array.isArray(value)) return value.map(escapeDeep) as T;
+  if (typeof value === 'string') return (value.includes('$') ? escapeInterpolation(value) : value) as T;
+  if (Array.isArray(value)) {
+    const out = new Array(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = escapeDeep(value[i]);
+    return out as T;
+  }
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, escapeDeep(v)])) as T;
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) out[key] = escapeDeep((value as Record<string, unknown>)[key]);
+    return out as T;
   }
   return value;
 }
