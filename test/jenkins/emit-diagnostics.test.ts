@@ -190,3 +190,11 @@ test('the level-wait diagnostic names exactly the jobs whose ancestors are not a
     { numRuns: 300 },
   );
 });
+
+test('a secret and an env variable of the same name: the credential wins, with a warning', () => {
+  const r = jenkinsTarget.emit(checked({ name: 'p', jobs: { j: { env: { TOKEN: 'literal' }, secrets: ['TOKEN'], steps: [{ run: 'true' }] } } }));
+  expect(r.files).toHaveLength(1);
+  expect(r.files[0].contents).toContain("TOKEN = credentials('TOKEN')");
+  expect(r.files[0].contents).not.toContain('literal');
+  expect(r.diagnostics).toContainEqual(expect.objectContaining({ code: 'PCI030', severity: 'warning', path: 'jobs.j.env.TOKEN' }));
+});

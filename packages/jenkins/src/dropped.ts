@@ -5,6 +5,7 @@
 import { diagnostic, formatPath, usedBuiltins, type Diagnostic, type Job, type Pipeline } from '@polyci/core';
 import type { ContainerPlan } from './containers';
 import { dockerResourceFlags } from './docker-resources';
+import { jobSecrets } from './secrets';
 import type { JenkinsOptions } from './options';
 
 export function droppedFields(pipeline: Pipeline, job: Job, id: string, plan: ContainerPlan, options: JenkinsOptions): Diagnostic[] {
@@ -37,6 +38,10 @@ export function droppedFields(pipeline: Pipeline, job: Job, id: string, plan: Co
     ...job.steps.flatMap((s, i) => ('run' in s ? Object.keys(s.env ?? {}).filter((k) => s.env![k] === '').map((k) => at('steps', i, 'env', k)) : [])),
   ];
   for (const path of empty) out.push(diagnostic('PCI030', 'warning', 'Jenkins unsets a variable given an empty value (environment, withEnv): the step sees it unset, not empty', { path, hint: 'scripts that need the difference can test ${NAME+x}; or give it a value' }));
+  // One environment block holds both: the credential binding wins.
+  for (const name of jobSecrets(job)) {
+    if (name in job.env) out.push(diagnostic('PCI030', 'warning', `secret ${name} and the env variable of the same name meet in one Jenkins environment block: the secret wins`, { path: at('env', name), hint: 'rename the variable or the secret' }));
+  }
   // GIT_COMMIT comes from the stage's own checkout.
   if (!job.steps.some((s) => 'checkout' in s) && usedBuiltins(pipeline, job).includes('POLYCI_COMMIT_SHA')) {
     out.push(diagnostic('PCI030', 'warning', `job "${id}" uses POLYCI_COMMIT_SHA without a checkout step: Jenkins sets GIT_COMMIT only when the stage checks out`, { path: at('steps'), hint: 'add a checkout step to the job' }));

@@ -27,6 +27,7 @@ import { isEnvironmentName, labelExpression } from './groovy';
 import { podYaml } from './kubernetes';
 import { readOptions, type JenkinsOptions } from './options';
 import { renderJenkinsfile } from './render';
+import { jobSecrets } from './secrets';
 import { strategyDiagnostics } from './strategy';
 import { readinessStep, type StepView } from './steps';
 
@@ -68,20 +69,6 @@ export interface JenkinsfileView {
 
 function literalEnv(env: Record<string, string>): EnvEntry[] {
   return Object.keys(env).map((name) => ({ name, value: env[name] }));
-}
-
-/** Secrets a job reads: its own, and those its builds log in or mount with. */
-export function jobSecrets(job: Job): string[] {
-  const names = new Set(job.secrets);
-  for (const s of job.steps) {
-    if (!('buildImage' in s)) continue;
-    if (s.buildImage.login) {
-      names.add(s.buildImage.login.usernameSecret);
-      names.add(s.buildImage.login.passwordSecret);
-    }
-    for (const secret of Object.values(s.buildImage.secrets)) names.add(secret);
-  }
-  return [...names];
 }
 
 function stageEnvironment(pipeline: Pipeline, job: Job): EnvEntry[] {
