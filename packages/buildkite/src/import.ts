@@ -174,6 +174,8 @@ function importCommandStep(flat: FlatStep, id: string, ctx: Context, pipelineAge
       }
       if (Array.isArray(config.command)) pluginCommands.push(config.command.map((w) => shellQuote(unescapeInterpolation(String(w)))).join(' '));
       report(ctx, 'PCI042', 'info', `the docker plugin is read as the job image ${job.image}`, pluginPath);
+      const unmapped = Object.keys(config).filter((k) => !['image', 'environment', 'command'].includes(k));
+      if (unmapped.length > 0) report(ctx, 'PCI041', 'warning', `docker plugin options ${unmapped.join(', ')} are not carried: every target pulls the job image and checks out into its workspace itself`, pluginPath);
       continue;
     }
     if (compose && Object.keys(config).every((k) => ['run', 'build', 'config'].includes(k)) && (typeof config.run === 'string' || typeof config.build === 'string' || Array.isArray(config.build))) {
@@ -305,6 +307,7 @@ function importCommandStep(flat: FlatStep, id: string, ctx: Context, pipelineAge
     if (commandStepIrKeys.has(k)) continue;
     vendorOf(job)[k] = v;
     report(ctx, 'PCI042', 'info', `${k} has no IR meaning: kept in vendor.buildkite`, [...at, k]);
+    if (k === 'matrix') report(ctx, 'PCI041', 'warning', 'the IR has no matrix: on other targets the commands keep their {{matrix}} placeholders and run once', [...at, k], 'write one job per matrix value');
   }
   const deps = DependsOnSchema.safeParse(s.depends_on ?? null);
   if (!deps.success) report(ctx, 'PCI041', 'warning', 'depends_on must be a key, a list of keys or of {step}; not carried', [...at, 'depends_on']);
