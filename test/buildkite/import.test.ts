@@ -174,7 +174,7 @@ describe('hand-written docker builds', () => {
 it('says which docker plugin options and matrices it cannot carry', () => {
   const r = importBuildkite([{ path: 'p.yml', contents: 'steps:\n  - key: a\n    command: make\n    matrix: [a, b]\n    plugins:\n      - docker#v5.12.0:\n          image: node:22.11\n          always-pull: true\n' }]);
   expect(r.pipeline.jobs.a.image).toBe('node:22.11');
-  expect(r.diagnostics).toContainEqual(expect.objectContaining({ code: 'PCI041', line: 6, message: expect.stringContaining('always-pull') }));
+  expect(r.diagnostics).toContainEqual(expect.objectContaining({ code: 'PCI041', line: 7, message: expect.stringContaining('always-pull') }));
   expect(r.diagnostics).toContainEqual(expect.objectContaining({ code: 'PCI041', line: 4, message: expect.stringContaining('matrix') }));
   expect(r.pipeline.jobs.a.vendor?.buildkite?.matrix).toEqual(['a', 'b']);
 });
