@@ -8,11 +8,11 @@ import { emitGitlab, importGitlab } from '@polyci/gitlab';
 import { pipelineArb } from '../support/arbitraries';
 import { exampleNames, loadExample } from '../support/examples';
 
-/** IR paths a .gitlab-ci.yml does not carry. */
-export const notExpressible = [
-  // cacheVolume is a runner volume (config.toml), reported by a diagnostic, not in the file
-  'jobs.*.docker.cacheVolume',
-];
+/**
+ * IR paths a .gitlab-ci.yml does not carry: none. What GitLab keeps in the runner or the
+ * project (cacheVolume, the socket path, secrets, crons) rides in the `# polyci-meta:` comment.
+ */
+export const notExpressible: string[] = [];
 
 /** `$NAME` and `${NAME}` are one shell reference; builder commands always spell the second. */
 function braced(value: unknown): unknown {

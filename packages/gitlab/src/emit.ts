@@ -118,6 +118,7 @@ function emitJob(pipeline: Pipeline, id: string, job: Job, stage: string, keys: 
   if (job.name !== undefined) meta.name = job.name;
   // The socket is the runner's volume: nothing in the job says which one, or that there is one.
   if (strategy?.strategy === 'socket' || strategy?.strategy === 'socket-proxy') meta.socket = strategy.path;
+  if ((strategy?.strategy === 'dind' || strategy?.strategy === 'dind-rootless') && strategy.cacheVolume) meta.cacheVolume = true;
   if (job.secrets.length > 0) meta.secrets = job.secrets;
   if (job.policy) meta.policy = job.policy;
   if (job.stage !== undefined && job.stage === stage && stage.startsWith('stage-')) meta.stage = job.stage;

@@ -1,7 +1,7 @@
 /**
  * What the IR says that a .gitlab-ci.yml has no key for (job display names, the
  * secrets a job reads, schedule crons, policies, runner labels, the host socket
- * a runner must mount), kept in one
+ * and daemon cache volume a runner must mount), kept in one
  * comment line after the header so that importing polyci's own output gives the IR
  * back. GitLab ignores comments; the importer reads this line only when present.
  */
@@ -12,7 +12,7 @@ export const metaPrefix = '# polyci-meta: ';
 export interface GitlabMeta {
   /** Job key in the file, when it differs from the IR id (ids that are GitLab keywords). */
   keys?: Record<string, string>;
-  jobs?: Record<string, { name?: string; secrets?: string[]; labels?: string[]; queue?: string; policy?: Policy; stage?: string; socket?: string }>;
+  jobs?: Record<string, { name?: string; secrets?: string[]; labels?: string[]; queue?: string; policy?: Policy; stage?: string; socket?: string; cacheVolume?: boolean }>;
   schedules?: string[];
   policy?: Policy;
 }

@@ -94,6 +94,7 @@ export function importJob(input: Mapping, ctx: JobContext): ImportedJob {
   const socket = ctx.meta?.socket;
   if (socket !== undefined && (!strategy || strategy.strategy === 'socket')) strategy = { ...(strategy ?? {}), strategy: 'socket', path: socket } as typeof strategy;
   else if (socket !== undefined && strategy?.strategy === 'socket-proxy') strategy = { ...strategy, path: socket };
+  if (ctx.meta?.cacheVolume === true && (strategy?.strategy === 'dind' || strategy?.strategy === 'dind-rootless')) strategy = { ...strategy, cacheVolume: true };
 
   const job: JobInput = { steps: [] };
   if (ctx.meta?.name !== undefined) job.name = ctx.meta.name;
