@@ -19,21 +19,29 @@ export function scanString(text: string, offset: number, quote: string): number 
   while (i < text.length) {
     const c = text[i];
     if (c === '\\') {
+      // Groovy refuses escapes it does not know
+      if (!validEscape.test(text.slice(i, i + 6))) return -1;
       i += 2;
       continue;
     }
     if (text.startsWith(quote, i)) return i + quote.length;
     if (!triple && (c === '\n' || c === '\r')) return -1;
-    if (interpolates && c === '$' && text[i + 1] === '{') {
-      const end = scanInterpolation(text, i + 2);
-      if (end < 0) return -1;
-      i = end;
-      continue;
+    if (interpolates && c === '$') {
+      if (text[i + 1] === '{') {
+        const end = scanInterpolation(text, i + 2);
+        if (end < 0) return -1;
+        i = end;
+        continue;
+      }
+      // "$" must start a name or ${...} in a GString
+      if (!/[A-Za-z_]/.test(text[i + 1] ?? '')) return -1;
     }
     i++;
   }
   return -1;
 }
+
+const validEscape = /^\\(?:[btnfrs\\'"$]|u+[0-9a-fA-F]{4}|[0-7]|\r?\n)/;
 
 /** Index just past the `}` closing a `${` whose body starts at `offset`, or -1. */
 export function scanInterpolation(text: string, offset: number): number {

@@ -182,6 +182,15 @@ function createParser(): GroovyParser {
             return { kind: 'label', text: 'case', ...this.span(first, this.last()) };
           },
         },
+        {
+          // a statement label (`retry: for (...)`): Groovy allows one before any statement
+          GATE: () => this.LA(1).tokenType === tok('Identifier') && this.LA(2).tokenType === tok('Colon'),
+          ALT: () => {
+            this.CONSUME2(tok('Identifier'));
+            this.CONSUME2(tok('Colon'));
+            return { kind: 'label', text: 'label', ...this.span(first, this.last()) };
+          },
+        },
         { ALT: () => this.SUBRULE(this.declaration) },
         {
           GATE: () => this.LA(1).tokenType === tok('Identifier') && this.LA(2).tokenType === tok('Identifier') && (this.LA(3).tokenType === tok('Assign') || this.typedMethodAhead()),
@@ -752,15 +761,22 @@ function parseInterpolation(p: GroovyParser, source: string, start: number): Exp
   return p.errors.length > 0 ? undefined : expr;
 }
 
-/** Parse the GString parts collected by the last parse (and the parts inside them). */
-function resolveInterpolations(p: GroovyParser): void {
+/**
+ * Parse the GString parts collected by the last parse (and the parts inside them). A part
+ * that is not an expression is a syntax error, as it is for Groovy; its offset is returned.
+ */
+function resolveInterpolations(p: GroovyParser): number | undefined {
   let budget = 10000;
+  let bad: number | undefined;
   while (p.pending.length > 0 && budget-- > 0) {
     const part = p.pending.shift()!;
-    // `$name.path` parts are plain property chains
     part.expr = parseInterpolation(p, part.source, part.start);
+    // `${}` and the lazy `${-> x}` are Groovy too, though not expressions we read
+    const trimmed = part.source.trim();
+    if (!part.expr && bad === undefined && trimmed !== '' && !trimmed.startsWith('->')) bad = part.start;
   }
   p.pending = [];
+  return bad;
 }
 
 const maxNesting = 200;
@@ -789,7 +805,10 @@ export function parseGroovy(text: string): ParseResult {
   p.input = significantTokens(lexed.tokens);
   const statements = p.compilationUnit();
   const errors = p.errors;
-  if (errors.length === 0) resolveInterpolations(p);
+  if (errors.length === 0) {
+    const bad = resolveInterpolations(p);
+    if (bad !== undefined) return { statements: [], comments: [], errors: [{ message: 'a ${...} part of this string is not a Groovy expression', offset: bad }] };
+  }
   if (errors.length > 0) {
     const e = errors[0];
     const t = e.token;
