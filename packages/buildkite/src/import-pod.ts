@@ -287,7 +287,10 @@ export function importKubernetesPlugin(config: unknown, at: (string | number)[])
       delete patch.containers;
     }
     if (Array.isArray(patch.hostAliases) && patch.hostAliases.every((h: any) => h?.ip === '127.0.0.1')) delete patch.hostAliases;
-    if (Object.keys(patch).length > 0) vendor.podSpecPatch = { ...patch, ...((vendor.podSpecPatch as object | undefined) ?? {}) };
+    if (Object.keys(patch).length > 0) {
+      vendor.podSpecPatch = { ...patch, ...((vendor.podSpecPatch as object | undefined) ?? {}) };
+      find({ code: 'PCI042', severity: 'info', message: `podSpecPatch ${Object.keys(patch).join(', ')} kept in vendor.buildkite.kubernetes` }, 'podSpecPatch');
+    }
   }
 
   // Checkout and its credentials.
@@ -331,7 +334,7 @@ export function importKubernetesPlugin(config: unknown, at: (string | number)[])
     if (['podSpecPatch', 'podSpec', 'podTemplate', 'commandParams', 'sidecarParams', 'jobActiveDeadlineSeconds'].includes(key)) continue;
     find({ code: 'PCI042', severity: 'info', message: `kubernetes plugin ${key} entries with no IR meaning are kept in vendor.buildkite.kubernetes` }, key);
   }
-  if (vendor.podSpec && !pod.findings.some((f) => f.at.includes('podSpec'))) find({ code: 'PCI042', severity: 'info', message: 'podSpec fields with no IR meaning are kept in vendor.buildkite.kubernetes' }, 'podSpec');
+  if (Object.keys(podSpecRest).length > 0) find({ code: 'PCI042', severity: 'info', message: `podSpec ${Object.keys(podSpecRest).join(', ')} kept in vendor.buildkite.kubernetes` }, 'podSpec');
   pod.strategy = strategy;
   return pod;
 }
