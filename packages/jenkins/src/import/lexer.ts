@@ -20,7 +20,7 @@ export function scanString(text: string, offset: number, quote: string): number 
     const c = text[i];
     if (c === '\\') {
       // Groovy refuses escapes it does not know
-      if (!validEscape.test(text.slice(i, i + 6))) return -1;
+      if (!validEscape.test(text.slice(i, i + 16))) return -1;
       i += 2;
       continue;
     }

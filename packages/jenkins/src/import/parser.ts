@@ -827,7 +827,8 @@ export function parseGroovy(text: string): ParseResult {
 
 function lexMessage(text: string, offset: number): string {
   const c = text[offset];
-  if (c === "'" || c === '"') return `unterminated string starting with ${c}`;
+  if (c === "'") return 'this string is not terminated (on its line, for a single-quoted one), or holds an escape Groovy does not know';
+  if (c === '"') return 'this string is not terminated (on its line, for a single-quoted one), holds an escape Groovy does not know, or a $ that starts no ${...} or name';
   if (c === '/') return 'unterminated slashy string';
   return `unexpected character ${JSON.stringify(c ?? '')}`;
 }
