@@ -1,8 +1,8 @@
-/** Jest runs TypeScript through SWC: no type checking here (that is `npm run typecheck`), just fast transforms. */
+/** Jest runs TypeScript through sucrase (test/support/sucrase-jest.js); type checking is `npm run typecheck`. */
 const packages = ['core', 'gitlab', 'github', 'buildkite', 'jenkins', 'compose'];
 module.exports = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  transform: { '^.+\\.ts$': '<rootDir>/test/support/sucrase-jest.js' },
   moduleNameMapper: {
     ...Object.fromEntries(packages.map((p) => [`^@polyci/${p}$`, `<rootDir>/packages/${p}/src/index.ts`])),
     '^polyci$': '<rootDir>/packages/cli/src/index.ts',
