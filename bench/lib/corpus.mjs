@@ -58,7 +58,9 @@ export function buildCorpus(root, dir, { copies = 300, cli, exampleDirs = [], ta
     const hint = VENDORS.includes(rel.split('/')[0]) ? rel.split('/')[0] : undefined;
     if (/\.(json|md|ts|js|snap|txt)$/.test(f) || /(^|\/)(expected|out|output)s?\//.test(rel)) continue;
     const vendor = vendorOf(rel, hint);
-    if (vendor) sources.push({ vendor, stem: basename(f).replace(/^\./, '').replace(/\.[^.]+$/, '') || vendor, text: readFileSync(f, 'utf8'), from: 'fixture' });
+    // test/fixtures/<vendor>/<case>/input.yml: the case names the file
+    const stem = rel.split('/').length > 2 ? rel.split('/').at(-2) : basename(f).replace(/^\./, '').replace(/\.[^.]+$/, '');
+    if (vendor) sources.push({ vendor, stem: stem || vendor, text: readFileSync(f, 'utf8'), from: 'fixture' });
   }
   const fixtureCount = sources.length;
   for (const exRoot of exampleDirs) {

@@ -2,7 +2,7 @@
 # 10 ms steps): wall time around fork/exec/wait4, user+sys CPU and peak RSS of the
 # child from wait4's rusage. Usage: python3 rusage.py OUTFILE cmd args...
 # OUTFILE gets "wall_ms cpu_ms maxrss_kb"; the child's exit status is passed on.
-import os, sys, time
+import os, signal, sys, time
 
 out, argv = sys.argv[1], sys.argv[2:]
 t0 = time.perf_counter()
@@ -12,6 +12,14 @@ if pid == 0:
         os.execvp(argv[0], argv)
     finally:
         os._exit(127)
+# A timeout kills this wrapper (SIGTERM): take the child with it.
+def forward(signum, _frame):
+    try:
+        os.kill(pid, signal.SIGKILL)
+    finally:
+        os._exit(128 + signum)
+signal.signal(signal.SIGTERM, forward)
+signal.signal(signal.SIGINT, forward)
 _, status, ru = os.wait4(pid, 0)
 wall = (time.perf_counter() - t0) * 1000
 with open(out, "w") as f:
