@@ -10,6 +10,7 @@ import { PipelineSchema, type ConcreteStrategy, type Job, type Pipeline, type Po
 import { fastParsePipeline } from './fast-parse';
 import { toPlainData } from './plain';
 import { callsDocker, runsContainers } from './shell';
+import { buildctlCannotTake } from './strategy/commands';
 import { strategyFacts, strategyImages } from './strategy/facts';
 
 function issueMessage(issue: ZodIssue): { message: string; hint?: string } {
@@ -135,6 +136,11 @@ export function checkPipeline(pipeline: Pipeline): { pipeline: Pipeline; diagnos
       job.steps.forEach((s, i) => {
         if (!('buildImage' in s)) return;
         if (!facts.buildSecrets && Object.keys(s.buildImage.secrets).length > 0) diagnostics.push(diagnostic('PCI012', 'error', `the "${strategy.strategy}" strategy cannot pass build secrets`, { path: at('steps', i, 'buildImage', 'secrets'), hint: 'use buildkit or buildah' }));
+        if (strategy.strategy === 'buildkit') {
+          for (const ref of [...s.buildImage.tags, ...s.buildImage.cacheFrom, ...s.buildImage.cacheTo].filter(buildctlCannotTake)) {
+            diagnostics.push(diagnostic('PCI012', 'error', `buildctl cannot take the image reference ${JSON.stringify(ref)}: a comma splits its options`, { path: at('steps', i, 'buildImage'), hint: 'image references have no commas; check the tag' }));
+          }
+        }
         if (!facts.multiPlatform && s.buildImage.platforms.length > 1) diagnostics.push(diagnostic('PCI012', 'error', `the "${strategy.strategy}" strategy builds one platform at a time`, { path: at('steps', i, 'buildImage', 'platforms'), hint: 'use buildkit or buildah, or one job per platform' }));
       });
       if (facts.privileged === 'yes' || facts.privileged === 'usually' || facts.privileged === 'proxy-only') {

@@ -108,6 +108,16 @@ function buildah(build: BuildImage): string[] {
   return lines;
 }
 
+/** A field of buildctl's CSV options (Go encoding/csv): quoted, with quotes doubled, when it needs to be. */
+function csvField(field: string): string {
+  return /[",\r\n]/.test(field) || field.startsWith(' ') ? `"${field.replace(/"/g, '""')}"` : field;
+}
+
+/** Image references buildctl cannot take in its CSV options: a comma splits them. */
+export function buildctlCannotTake(ref: string): boolean {
+  return ref.includes(',');
+}
+
 function buildkit(build: BuildImage): string[] {
   const lines = build.login ? dockerConfigLogin(build, '"${HOME}/.docker"') : [];
   const dockerfile = build.dockerfile ?? `${build.context.replace(/\/$/, '')}/Dockerfile`;
@@ -125,12 +135,11 @@ function buildkit(build: BuildImage): string[] {
   for (const [k, v] of sorted(build.buildArgs)) args.push(`--opt ${shellWord(`build-arg:${k}=${v}`)}`);
   for (const [k, v] of sorted(build.labels)) args.push(`--opt ${shellWord(`label:${k}=${v}`)}`);
   if (build.platforms.length > 0) args.push(`--opt ${shellWord(`platform=${build.platforms.join(',')}`)}`);
-  for (const c of build.cacheFrom) args.push(`--import-cache ${shellWord(`type=registry,ref=${c}`)}`);
-  for (const c of build.cacheTo) args.push(`--export-cache ${shellWord(`type=registry,ref=${c},mode=max`)}`);
+  for (const c of build.cacheFrom) args.push(`--import-cache ${shellWord(`type=registry,${csvField(`ref=${c}`)}`)}`);
+  for (const c of build.cacheTo) args.push(`--export-cache ${shellWord(`type=registry,${csvField(`ref=${c}`)},mode=max`)}`);
   for (const [id, secret] of sorted(build.secrets)) args.push(`--secret ${shellQuote(`id=${id},env=${secret}`)}`);
   // buildctl reads --output as CSV: several names go in one quoted field.
-  const names = build.tags.length > 1 ? `"name=${build.tags.join(',')}"` : `name=${build.tags[0]}`;
-  args.push(`--output ${shellWord(`type=image,${names},push=${build.push}`)}`);
+  args.push(`--output ${shellWord(`type=image,${csvField(`name=${build.tags.join(',')}`)},push=${build.push}`)}`);
   lines.push(args.join(' '));
   return lines;
 }
