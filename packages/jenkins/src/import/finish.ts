@@ -6,6 +6,7 @@
  */
 import {
   builderEnv,
+  callsDocker,
   daemonDataDir,
   daemonPort,
   dindClientCertDir,
@@ -150,8 +151,13 @@ export function finishJob(draft: JobDraft, agent: AgentFacts | undefined, ctx: I
         if (c.envFrom.length > 0) ctx.report('PCI041', 'warning', `container ${c.name} takes ${c.envFrom.join(', ')} from Kubernetes objects (valueFrom): not carried over`, agent.at ?? draft.at);
       } else if (!c.idle && c.role !== 'docker-cli') services.push(serviceFromContainer(c, pod.localAliases));
     }
-    // A daemonless builder that none of this stage's steps use (a pod shared by all stages).
-    if (agent.pipelineLevel && strategy && pod.strategyContainer && ['kaniko', 'buildah', 'buildkit'].includes(strategy.strategy) && !used.has(pod.strategyContainer)) strategy = undefined;
+    // A pod shared by all stages: a stage that neither uses the builder nor calls docker does not need the strategy.
+    if (agent.pipelineLevel && strategy && pod.strategyContainer) {
+      const daemonless = ['kaniko', 'buildah', 'buildkit'].includes(strategy.strategy);
+      const clients = pod.containers.filter((c) => c.role === 'docker-cli').map((c) => c.name);
+      const needed = daemonless ? used.has(pod.strategyContainer) : clients.some((c) => used.has(c)) || draft.steps.some((s) => 'run' in s.step && callsDocker(s.step.run));
+      if (!needed) strategy = undefined;
+    }
   }
 
   if (!strategy && draft.sidecars.length > 0) {

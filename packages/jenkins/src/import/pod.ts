@@ -142,6 +142,17 @@ export function analysePod(value: unknown): PodFacts {
     if (daemon.resources) s.resources = daemon.resources;
     if (certDir !== undefined && certDir !== '' && certDir !== dindCertDir) facts.problems.push(`the daemon writes its certificates to ${certDir}, not ${dindCertDir}`);
     if (!daemon.privileged) facts.problems.push(`the ${daemon.role} container "${daemon.name}" is not privileged: its daemon cannot start on most clusters`);
+    if (s.tls) {
+      // the client reads the certificates the daemon writes: a volume both mount
+      const daemonVolumes = new Set(daemon.mounts.filter((m) => m.path.startsWith(dindCertDir)).map((m) => m.volume));
+      for (const c of facts.containers) {
+        const certPath = c.env.DOCKER_CERT_PATH;
+        if (certPath === undefined || c === daemon) continue;
+        if (!c.mounts.some((m) => certPath.startsWith(m.path) && daemonVolumes.has(m.volume))) {
+          facts.ignored.push(`container "${c.name}" reads client certificates from ${certPath}, but shares no volume there with the daemon: its TLS connection fails`);
+        }
+      }
+    }
     facts.strategy = s;
     facts.strategyContainer = daemon.name;
   } else if (proxy) {
