@@ -279,6 +279,7 @@ if (only.has('3')) {
   } else {
     const out = join(WORK, 'migrated');
     const toArg = (probe.working.length ? probe.working : TARGETS).join(',');
+    const toLabel = probe.working.length === 5 ? 'all 5 targets' : toArg;
     const args = ['migrate', ...corpus.files.map((f) => relative(corpusDir, f)), '--to', toArg, '--out', out, '--force'];
     const cmds = [
       { name: 'migrate', ...polyci(args, corpusDir, { before: () => rmSync(out, { recursive: true, force: true }) }), timeoutMs: 120_000 },
@@ -289,10 +290,27 @@ if (only.has('3')) {
     const [m, f] = probeRun.status === null || probeRun.status === -1 ? [probeRun, summarize('floor', [runOnce(cmds[1])])] : compare(cmds, { runs: runsFor(3), warmup: 0 });
     const outputs = filesUnder(out).length;
     const summary = (m.stdout + m.stderr).split('\n').find((l) => /file\(s\):/.test(l)) ?? '';
-    if (m.status === null || m.status === -1) rows.push({ item: '3', label: `\`polyci migrate\` ${corpus.files.length} files -> ${toArg}`, error: `killed after ${fmtMs(m.ms)} ms (timeout 120 s)`, notes: corpus.note });
+    if (m.status === null || m.status === -1) {
+      rows.push({ item: '3', label: `\`polyci migrate\` ${corpus.files.length} files (${corpus.kinds}) -> ${toLabel}`, error: `killed after ${(m.ms / 1000).toFixed(0)} s (timeout 120 s)`, notes: corpus.note });
+      // Without detection: one `migrate --from <vendor>` process per vendor, times added up.
+      const per = [];
+      for (const vendor of TARGETS) {
+        const files = corpus.files.filter((x) => corpus.vendorOf[x] === vendor);
+        if (files.length === 0) continue;
+        const r = runOnce({ ...polyci(['migrate', ...files.map((x) => relative(corpusDir, x)), '--from', vendor, '--to', toArg, '--out', join(out, vendor), '--force'], corpusDir), timeoutMs: 120_000 });
+        per.push({ vendor, n: files.length, r });
+      }
+      const done = per.filter((x) => x.r.status === 0 || x.r.status === 1);
+      const ms = done.reduce((t, x) => t + x.r.ms, 0);
+      const cpu = done.reduce((t, x) => t + (x.r.cpuMs ?? 0), 0);
+      const n = done.reduce((t, x) => t + x.n, 0);
+      const a = { ms, cpuMs: cpu, rssKb: Math.max(...done.map((x) => x.r.rssKb ?? 0)), runs: 1 };
+      const failed = per.filter((x) => !(x.r.status === 0 || x.r.status === 1)).map((x) => `${x.vendor}: ${x.r.status === -1 || x.r.status === null ? 'killed at 120 s' : `exit ${x.r.status}`}`);
+      row('3', `\`polyci migrate --from <vendor>\` (no detection), ${n} files in ${done.length} processes -> ${toLabel}`, a, 'floor x processes', { ms: f.ms * done.length, cpuMs: f.cpuMs * done.length, rssKb: f.rssKb }, ms / (f.ms * done.length), `**${Math.round(n / (ms / 1000))} files/s** wall (${Math.round(n / (cpu / 1000))} per CPU second); ${per.map((x) => `${x.vendor} ${x.n} files ${fmtMs(x.r.ms)} ms`).join(', ')}${failed.length ? `; not finished: ${failed.join(', ')}` : ''}`);
+    }
     else if (m.status !== 0 && outputs === 0) errorRow('3', `\`polyci migrate\` ${corpus.files.length} files -> ${toArg}`, m, corpus.note);
     else {
-      row('3', `\`polyci migrate\` ${corpus.files.length} files (${corpus.kinds}) -> ${probe.working.length === 5 ? 'all 5 targets' : toArg}`, m, 'floor', f, m.ms / f.ms, `**${Math.round(corpus.files.length / (m.ms / 1000))} files/s** whole process, wall (${Math.round(corpus.files.length / (m.cpuMs / 1000))} files/s per CPU second); ${outputs} files written; exit ${m.status}; ${summary.trim()}; ${corpus.note}`);
+      row('3', `\`polyci migrate\` ${corpus.files.length} files (${corpus.kinds}) -> ${toLabel}`, m, 'floor', f, m.ms / f.ms, `**${Math.round(corpus.files.length / (m.ms / 1000))} files/s** whole process, wall (${Math.round(corpus.files.length / (m.cpuMs / 1000))} files/s per CPU second); ${outputs} files written; exit ${m.status}; ${summary.trim()}; ${corpus.note}`);
     }
   }
 }

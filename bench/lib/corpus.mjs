@@ -78,6 +78,7 @@ export function buildCorpus(root, dir, { copies = 300, cli, exampleDirs = [], ta
     }
   }
   const files = [];
+  const vendorOfFile = {};
   if (sources.length > 0) {
     for (let i = 0; i < copies; i++) {
       const s = sources[i % sources.length];
@@ -85,6 +86,7 @@ export function buildCorpus(root, dir, { copies = 300, cli, exampleDirs = [], ta
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, s.text);
       files.push(file);
+      vendorOfFile[file] = s.vendor;
     }
   }
   const byVendor = {};
@@ -94,6 +96,7 @@ export function buildCorpus(root, dir, { copies = 300, cli, exampleDirs = [], ta
     .join(', ');
   return {
     files,
+    vendorOf: vendorOfFile,
     kinds: `${sources.length} distinct: ${kinds}`,
     note: `corpus: ${fixtureCount} test fixtures + ${sources.length - fixtureCount} example outputs, repeated to ${files.length} files`,
   };
