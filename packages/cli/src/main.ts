@@ -13,7 +13,7 @@ import { expandFiles } from './glob';
 import { processIo, UsageError, type Io } from './io';
 import { loadConfig } from './load-config';
 import { planWrites, writeAtomic, type PlannedFile } from './output';
-import { formatDiagnostic, toSarif } from './report';
+import { credentialLines, formatDiagnostic, toSarif } from './report';
 import { allTargets, targetById } from './targets';
 
 export { UsageError } from './io';
@@ -80,7 +80,8 @@ function parseOptions(values: string[] | undefined): EmitOptions {
 function printDiagnostics(io: Io, diagnostics: Diagnostic[], format: string, quiet: boolean): void {
   if (format === 'json') return io.out(`${JSON.stringify(diagnostics, null, 2)}\n`);
   if (format === 'sarif') return io.out(`${JSON.stringify(toSarif(diagnostics, version), null, 2)}\n`);
-  for (const d of diagnostics) if (!quiet || d.severity === 'error') io.err(`${formatDiagnostic(d)}\n`);
+  const hidden = credentialLines(diagnostics);
+  for (const d of diagnostics) if (!quiet || d.severity === 'error') io.err(`${formatDiagnostic(d, undefined, hidden)}\n`);
 }
 
 /** Compile every config in memory: files to write, and all diagnostics. */
@@ -199,7 +200,8 @@ export function runCli(argv: string[], io: Io = processIo): number {
         if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format takes text, json or sarif, got "${format}"`);
         const findings = lintFiles(requireFiles(rest, 'lint'), from);
         if (format === 'text') {
-          for (const d of findings) io.out(`${formatDiagnostic(d)}\n`);
+          const hidden = credentialLines(findings);
+          for (const d of findings) io.out(`${formatDiagnostic(d, undefined, hidden)}\n`);
           io.out(`${findings.length} finding(s)\n`);
         } else printDiagnostics(io, findings, format, false);
         return findings.some((d) => d.severity !== 'info') ? 1 : 0;

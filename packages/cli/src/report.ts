@@ -5,26 +5,32 @@ import { diagnosticCodes, type Diagnostic } from '@polyci/core';
 const useColor = () => process.stderr.isTTY && !process.env.NO_COLOR;
 const paint = (code: string, s: string) => (useColor() ? `\u001b[${code}m${s}\u001b[0m` : s);
 
-function codeFrame(file: string, line: number, column?: number): string {
+function codeFrame(file: string, line: number, column: number | undefined, hidden: ReadonlySet<string>): string {
   if (!existsSync(file)) return '';
   const lines = readFileSync(file, 'utf8').split('\n');
   const out: string[] = [];
   for (let n = Math.max(1, line - 1); n <= Math.min(lines.length, line + 1); n++) {
-    out.push(`${n === line ? '>' : ' '} ${String(n).padStart(4)} | ${lines[n - 1]}`);
+    const text = hidden.has(`${file}:${n}`) ? '(hidden: this line holds a literal credential)' : lines[n - 1];
+    out.push(`${n === line ? '>' : ' '} ${String(n).padStart(4)} | ${text}`);
     if (n === line && column) out.push(`       | ${' '.repeat(Math.max(0, column - 1))}^`);
   }
   return out.join('\n');
 }
 
+/** Lines that hold literal credentials (PCI044): code frames never print them. */
+export function credentialLines(diagnostics: readonly Diagnostic[]): Set<string> {
+  return new Set(diagnostics.filter((d) => d.code === 'PCI044' && d.file && d.line).map((d) => `${d.file}:${d.line}`));
+}
+
 /** One diagnostic as text: `file:line:col: severity PCIxxx: message (path)` plus hint and frame. */
-export function formatDiagnostic(d: Diagnostic, defaultFile?: string): string {
+export function formatDiagnostic(d: Diagnostic, defaultFile?: string, hidden: ReadonlySet<string> = new Set()): string {
   const file = d.file ?? defaultFile;
   const where = [file, d.line, d.column].filter((x) => x !== undefined && x !== '').join(':');
   const sev = d.severity === 'error' ? paint('31', 'error') : d.severity === 'warning' ? paint('33', 'warning') : paint('36', 'info');
   let text = `${where ? `${where}: ` : ''}${sev} ${d.code}: ${d.message}${d.path ? ` [${d.path}]` : ''}`;
   if (d.hint) text += `\n  hint: ${d.hint}`;
   if (file && d.line) {
-    const frame = codeFrame(file, d.line, d.column);
+    const frame = codeFrame(file, d.line, d.column, d.code === 'PCI044' ? new Set([...hidden, `${file}:${d.line}`]) : hidden);
     if (frame) text += `\n${frame}`;
   }
   return text;
