@@ -1,4 +1,4 @@
-import { comparePipelines, pathMatches } from './equivalence';
+import { comparePipelines, dottedPath, pathMatches } from './equivalence';
 import { parsePipeline } from './validate';
 
 const p = (jobs: Record<string, unknown>) => parsePipeline({ name: 'p', jobs }).pipeline!;
@@ -17,6 +17,17 @@ describe('comparePipelines', () => {
     const r = comparePipelines(p({ a: { retry: 2, steps: [{ run: 'x' }] } }), p({ a: { steps: [{ run: 'x' }] } }), ['jobs.*.retry']);
     expect(r.differences).toEqual([]);
     expect(r.ignored).toEqual([{ path: 'jobs.a.retry', expected: 2, actual: undefined }]);
+  });
+
+  it('names dropped fields at their leaves', () => {
+    const r = comparePipelines(p({ a: { runner: { queue: 'q', labels: ['l'] }, steps: [{ run: 'x' }] } }), p({ a: { steps: [{ run: 'x' }] } }), ['jobs.a.runner.queue']);
+    expect(r.differences).toEqual([{ path: 'jobs.a.runner.labels.0', expected: 'l', actual: undefined }]);
+    expect(r.ignored.map((d) => d.path)).toEqual(['jobs.a.runner.queue']);
+  });
+
+  it('reads diagnostic paths in dotted form', () => {
+    expect(dottedPath('jobs.a.steps[2].run')).toBe('jobs.a.steps.2.run');
+    expect(dottedPath('vendor["x y"].z')).toBe('vendor.x y.z');
   });
 
   it('matches patterns by segment', () => {

@@ -22,8 +22,26 @@ export function pathMatches(pattern: string, path: string): boolean {
 const isEmpty = (v: unknown) =>
   v === undefined || (Array.isArray(v) && v.length === 0) || (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0);
 
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
 function walk(expected: unknown, actual: unknown, path: string, out: Difference[]): void {
   if (isEmpty(expected) && isEmpty(actual)) return;
+  // One side missing: report the leaves, so that a dropped field is named exactly.
+  if (actual === undefined && isRecord(expected)) {
+    for (const k of Object.keys(expected).sort()) walk(expected[k], undefined, path ? `${path}.${k}` : k, out);
+    return;
+  }
+  if (expected === undefined && isRecord(actual)) {
+    for (const k of Object.keys(actual).sort()) walk(undefined, actual[k], path ? `${path}.${k}` : k, out);
+    return;
+  }
+  if ((Array.isArray(expected) && (Array.isArray(actual) || actual === undefined)) || (expected === undefined && Array.isArray(actual))) {
+    const e = (expected ?? []) as unknown[];
+    const a = (actual ?? []) as unknown[];
+    const n = Math.max(e.length, a.length);
+    for (let i = 0; i < n; i++) walk(e[i], a[i], path ? `${path}.${i}` : String(i), out);
+    return;
+  }
   if (Array.isArray(expected) && Array.isArray(actual)) {
     const n = Math.max(expected.length, actual.length);
     for (let i = 0; i < n; i++) walk(expected[i], actual[i], path ? `${path}.${i}` : String(i), out);
@@ -35,6 +53,11 @@ function walk(expected: unknown, actual: unknown, path: string, out: Difference[
     return;
   }
   if (!Object.is(expected, actual)) out.push({ path, expected, actual });
+}
+
+/** IR paths as diagnostics spell them (`jobs.a.steps[0]["x y"]`) in the dotted form of differences. */
+export function dottedPath(path: string): string {
+  return path.replace(/\[(\d+)\]/g, '.$1').replace(/\[("(?:[^"\\]|\\.)*")\]/g, (_, q: string) => `.${JSON.parse(q) as string}`);
 }
 
 /**
