@@ -113,7 +113,7 @@ function stringBodyStart(node: Expr, ctx: ImportContext): number {
   return node.start + quote + (continuation ? continuation[0].length : 0);
 }
 
-function readPod(yamlText: string, node: Expr | undefined, ctx: ImportContext, files: InputFile[]): PodFacts | undefined {
+function readPod(yamlText: string, node: Expr | undefined, ctx: ImportContext): PodFacts | undefined {
   const parsed = parseYamlInput({ path: ctx.file, contents: yamlText });
   if (parsed.diagnostics.length > 0 || parsed.value === undefined) {
     const base = node ? ctx.position(stringBodyStart(node, ctx)) : { line: 1, column: 1 };
@@ -123,7 +123,6 @@ function readPod(yamlText: string, node: Expr | undefined, ctx: ImportContext, f
     }
     return undefined;
   }
-  void files;
   return analysePod(parsed.value);
 }
 
@@ -199,7 +198,7 @@ export function readAgent(call: CallNode, ctx: ImportContext, files: InputFile[]
       } else ctx.report('PCI041', 'warning', `the pod template file ${yamlFile} was not given to the import`, d.get('yamlFile'), 'import it together with the Jenkinsfile');
     }
     if (yamlText !== undefined) {
-      facts.pod = readPod(yamlText, yamlNode as StringNode | undefined, ctx, files);
+      facts.pod = readPod(yamlText, yamlNode as StringNode | undefined, ctx);
       if (facts.pod) {
         facts.strategy = facts.pod.strategy;
         for (const p of facts.pod.problems) ctx.report('PCI041', 'warning', `pod template: ${p}`, yamlCall ?? kubernetes);

@@ -101,11 +101,6 @@ function slashyPattern(text: string, offset: number, tokens: IToken[]): [string]
   return null;
 }
 
-export interface GroovyTokens {
-  all: TokenType[];
-  [name: string]: TokenType | TokenType[];
-}
-
 export interface GroovyLexer {
   lexer: Lexer;
   tokens: Record<string, TokenType>;
