@@ -9,6 +9,7 @@ const composeFileName = /(^|\/)(docker-)?compose(\.[\w.-]+)?\.ya?ml$/;
 export const composeTarget: Target = {
   id: 'compose',
   title: 'docker compose, to run a pipeline on a developer machine (compose.yaml)',
+  topology: { unit: 'compose runner service', beside: 'compose service' },
   detect: (path, text) => composeFileName.test(path) && /^services\s*:/m.test(text),
   emit: emitCompose,
   import: importCompose,

@@ -13,6 +13,7 @@ export { parseJobCondition } from './conditions';
 export const githubTarget: Target = {
   id: 'github',
   title: 'GitHub Actions (.github/workflows/*.yml)',
+  topology: { unit: 'GitHub Actions job (container)', beside: 'service container' },
   detect: (path, text) => /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/.test(path) || (/^\s*on\s*:/m.test(text) && /^\s*jobs\s*:/m.test(text) && /runs-on\s*:/.test(text)),
   emit: emitGithub,
   import: importGithub,

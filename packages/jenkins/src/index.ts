@@ -12,6 +12,7 @@ export { readinessLabel } from './steps';
 export const jenkinsTarget: Target = {
   id: 'jenkins',
   title: 'Jenkins declarative pipeline (Jenkinsfile)',
+  topology: { unit: 'Jenkins agent pod', beside: 'pod container' },
   detect: detectJenkinsfile,
   emit: emitJenkins,
   import: importJenkinsfiles,
