@@ -240,14 +240,20 @@ function fromBuildctl(lines: string[]): Draft | undefined {
         else return false;
         return true;
       },
-      '--import-cache': (d, v) => (v.startsWith('type=registry,ref=') ? (d.cacheFrom.push(v.slice(18)), true) : false),
-      '--export-cache': (d, v) => (v.startsWith('type=registry,ref=') && v.endsWith(',mode=max') ? (d.cacheTo.push(v.slice(18, -9)), true) : false),
+      '--import-cache': (d, v) => {
+        const f = csvFields(v);
+        return f?.length === 2 && f[0] === 'type=registry' && f[1].startsWith('ref=') ? (d.cacheFrom.push(f[1].slice(4)), true) : false;
+      },
+      '--export-cache': (d, v) => {
+        const f = csvFields(v);
+        return f?.length === 3 && f[0] === 'type=registry' && f[1].startsWith('ref=') && f[2] === 'mode=max' ? (d.cacheTo.push(f[1].slice(4)), true) : false;
+      },
       '--secret': (d, v) => secretSpec(d.secrets, v),
       '--output': (d, v) => {
-        const m = /^type=image,(?:"name=([\s\S]*)"|name=([\s\S]*)),push=(true|false)$/.exec(v);
-        if (!m) return false;
-        d.tags.push(...(m[1] !== undefined ? m[1].split(',') : [m[2]]));
-        d.push = m[3] === 'true';
+        const f = csvFields(v);
+        if (!f || f.length !== 3 || f[0] !== 'type=image' || !f[1].startsWith('name=') || !/^push=(true|false)$/.test(f[2])) return false;
+        d.tags.push(...f[1].slice(5).split(','));
+        d.push = f[2] === 'push=true';
         return true;
       },
     },
@@ -260,6 +266,40 @@ function fromBuildctl(lines: string[]): Draft | undefined {
   const given = dockerfileDir === '.' ? dockerfileName : `${dockerfileDir === '/' ? '' : dockerfileDir}/${dockerfileName}`;
   if (given !== fallback && !(dockerfileDir === '.' && fallback === `./${dockerfileName}`)) draft.dockerfile = given;
   return draft;
+}
+
+/** buildctl's CSV options (Go encoding/csv): fields split at commas, quoted fields with doubled quotes. */
+export function csvFields(value: string): string[] | undefined {
+  const fields: string[] = [];
+  let i = 0;
+  for (;;) {
+    let field = '';
+    if (value[i] === '"') {
+      i++;
+      for (;;) {
+        if (i >= value.length) return undefined;
+        if (value[i] === '"') {
+          if (value[i + 1] === '"') {
+            field += '"';
+            i += 2;
+            continue;
+          }
+          i++;
+          break;
+        }
+        field += value[i++];
+      }
+      if (i < value.length && value[i] !== ',') return undefined;
+    } else {
+      const end = value.indexOf(',', i);
+      field = value.slice(i, end < 0 ? value.length : end);
+      if (field.includes('"')) return undefined;
+      i = end < 0 ? value.length : end;
+    }
+    fields.push(field);
+    if (i >= value.length) return fields;
+    i++;
+  }
 }
 
 /** A script's commands, one per line, where a quoted newline belongs to its word, not a new command. */

@@ -225,6 +225,13 @@ function buildPushAction(r: WorkflowReader, w: Record<string, string>, login: { 
     }
     return out;
   };
+  // IR caches are registry references; GitHub's own backends (type=gha, type=local) have no IR meaning.
+  const registryCache = (specs: string[], key: string) =>
+    specs.flatMap((spec) => {
+      const ref = /^type=registry,ref=([^,]+)(,mode=max)?$/.exec(spec)?.[1] ?? (spec.includes('=') ? undefined : spec);
+      if (ref === undefined) r.report('PCI041', 'warning', `the ${key} spec ${JSON.stringify(spec)} is not a registry cache: it is not carried (other targets build without it)`, [...path, 'with', key], 'use a registry cache (type=registry,ref=...)');
+      return ref === undefined ? [] : [ref];
+    });
   const buildArgs = pairs(w['build-args']);
   const labels = pairs(w.labels);
   const tags = list(w.tags, true).map((t) => r.text(t, [...path, 'with', 'tags']));
@@ -239,8 +246,8 @@ function buildPushAction(r: WorkflowReader, w: Record<string, string>, login: { 
       tags,
       push,
       ...(login && push ? { login } : {}),
-      cacheFrom: list(w['cache-from']),
-      cacheTo: list(w['cache-to']),
+      cacheFrom: registryCache(list(w['cache-from']), 'cache-from'),
+      cacheTo: registryCache(list(w['cache-to']), 'cache-to'),
       platforms: list(w.platforms, true),
       labels,
       secrets: {},
