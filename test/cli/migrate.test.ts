@@ -103,6 +103,22 @@ describe('polyci migrate', () => {
   });
 });
 
+describe('polyci migrate with local includes', () => {
+  it('reads the files a .gitlab-ci.yml includes (nested), relative to its directory', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'polyci-include-'));
+    mkdirSync(join(dir, 'ci'));
+    writeFileSync(join(dir, '.gitlab-ci.yml'), 'include:\n  - local: /ci/build.yml\nstages: [test, build]\n');
+    writeFileSync(join(dir, 'ci', 'build.yml'), 'include: ci/test.yml\nbuild:\n  stage: build\n  image: alpine:3.20\n  script: [echo built]\n');
+    writeFileSync(join(dir, 'ci', 'test.yml'), 'test:\n  stage: test\n  image: alpine:3.20\n  script: [echo tested]\n');
+    const r = run(['migrate', join(dir, '.gitlab-ci.yml'), '--to', 'github', '--out', join(dir, 'out'), '--report', 'json']);
+    expect(r.code).toBe(0);
+    const workflow = Object.values(tree(join(dir, 'out')))[0];
+    expect(workflow).toContain('echo built');
+    expect(workflow).toContain('echo tested');
+    expect(r.out).not.toMatch(/was not given with the file/);
+  });
+});
+
 describe('polyci init', () => {
   it('writes a starter config that compiles, and never overwrites one', () => {
     const dir = mkdtempSync(join(tmpdir(), 'polyci-init-'));

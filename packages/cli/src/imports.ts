@@ -1,5 +1,7 @@
 /** Reading vendor files into the IR: input checks, vendor detection, the target's importer. */
 import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { expandFiles } from './glob';
 import { decodeInput, diagnostic, hasErrors, parseYamlInput, type Diagnostic, type ImportResult, type Target } from '@polyci/core';
 import { allTargets } from './targets';
 
@@ -8,6 +10,39 @@ export interface ImportedFile {
   target?: Target;
   result?: ImportResult;
   diagnostics: Diagnostic[];
+}
+
+/** The files a vendor says an import needs (local includes), read recursively and within the input limits. */
+function readCompanions(target: Target, file: string, text: string): { path: string; contents: string }[] {
+  if (!target.companions) return [];
+  const root = dirname(file);
+  const seen = new Set([resolve(file)]);
+  const out: { path: string; contents: string }[] = [];
+  const queue: { path: string; text: string }[] = [{ path: file, text }];
+  while (queue.length > 0 && out.length < 200) {
+    const current = queue.shift()!;
+    let wanted: string[];
+    try {
+      wanted = target.companions(current.path, current.text);
+    } catch {
+      continue;
+    }
+    const { files } = expandFiles(wanted.map((w) => join(root, w)));
+    for (const f of files) {
+      if (seen.has(resolve(f))) continue;
+      seen.add(resolve(f));
+      let decoded: { text?: string };
+      try {
+        decoded = decodeInput(f, readFileSync(f));
+      } catch {
+        continue;
+      }
+      if (decoded.text === undefined) continue;
+      out.push({ path: f, contents: decoded.text });
+      queue.push({ path: f, text: decoded.text });
+    }
+  }
+  return out;
 }
 
 /** Import one vendor file; never throws for a bad file. */
@@ -33,8 +68,9 @@ export function importFile(file: string, from?: Target): ImportedFile {
     return { file, diagnostics: [diagnostic('PCI041', 'error', 'cannot tell which CI system this file is for', { file, hint: `name it as the vendor does (.gitlab-ci.yml, .github/workflows/*.yml, .buildkite/pipeline.yml, Jenkinsfile, compose.yaml) or pass --from ${allTargets.map((t) => t.id).join('|')}` })] };
   }
   if (!target.import) return { file, target, diagnostics: [diagnostic('PCI041', 'error', `importing ${target.id} files is not supported`, { file })] };
+  const files = [{ path: file, contents: text }, ...readCompanions(target, file, text)];
   try {
-    const result = target.import([{ path: file, contents: text }]);
+    const result = target.import(files);
     const diagnostics = result.diagnostics.map((d) => (d.file ? d : { ...d, file }));
     return { file, target, result, diagnostics };
   } catch (error) {

@@ -46,8 +46,13 @@ export interface Target {
   detect(path: string, text: string): boolean;
   /** IR to the vendor's files. The pipeline has been checked (validatePipeline). */
   emit(pipeline: Pipeline, options?: EmitOptions): EmitResult;
-  /** Vendor files back to IR. */
+  /** Vendor files back to IR. The first file is the one being imported; the rest are its companions. */
   import?(files: InputFile[]): ImportResult;
+  /**
+   * Other files an import of this file needs (GitLab's local includes), as paths or
+   * globs relative to the file's directory; the CLI reads them and passes them along.
+   */
+  companions?(path: string, text: string): string[];
   /** How this vendor places a job and its daemon, for `polyci explain` diagrams. */
   topology?: TopologyLabels;
 }

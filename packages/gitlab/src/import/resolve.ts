@@ -72,7 +72,7 @@ interface IncludeEntry {
   value: string;
 }
 
-function includeEntries(include: unknown): IncludeEntry[] {
+export function includeEntries(include: unknown): IncludeEntry[] {
   const list = Array.isArray(include) ? include : [include];
   return list.map((item): IncludeEntry => {
     if (typeof item === 'string') return /^https?:\/\//.test(item) ? { kind: 'remote', value: item } : { kind: 'local', value: item };
