@@ -99,7 +99,8 @@ export function parseYamlInput(file: InputFile, options: { customTags?: Tags } =
   if (depthProblem) {
     return { lineCounter, position, diagnostics: [diagnostic('PCI050', 'error', `nesting deeper than ${inputLimits.maxDepth} levels`, { file: file.path, ...depthProblem, hint: 'no CI config nests this deep; check the file' })] };
   }
-  const doc = parseDocument(decoded.text, { lineCounter, uniqueKeys: true, prettyErrors: false, customTags: options.customTags, strict: true });
+  // uniqueKeys is checked below in one pass: the yaml package's own check is quadratic in a mapping's size.
+  const doc = parseDocument(decoded.text, { lineCounter, uniqueKeys: false, prettyErrors: false, customTags: options.customTags, strict: true });
   const diagnostics: Diagnostic[] = [];
   for (const error of doc.errors) {
     // without prettyErrors, linePos is unset: compute it from the offset
@@ -117,9 +118,13 @@ export function parseYamlInput(file: InputFile, options: { customTags?: Tags } =
     );
   }
   if (diagnostics.length > 0) return { doc, lineCounter, diagnostics, position };
-  const keyProblem = findForbiddenKey(doc.contents);
+  const keyProblem = findKeyProblem(doc.contents);
   if (keyProblem) {
-    diagnostics.push(diagnostic('PCI050', 'error', `key "${keyProblem.key}" is not allowed in a CI config`, { file: file.path, ...position(keyProblem.node), hint: 'rename the key' }));
+    diagnostics.push(
+      keyProblem.duplicate
+        ? diagnostic('PCI050', 'error', `duplicate key: Map keys must be unique ("${keyProblem.key}")`, { file: file.path, ...position(keyProblem.node), hint: 'a key may appear once per mapping; remove or merge the duplicate' })
+        : diagnostic('PCI050', 'error', `key "${keyProblem.key}" is not allowed in a CI config`, { file: file.path, ...position(keyProblem.node), hint: 'rename the key' }),
+    );
     return { doc, lineCounter, diagnostics, position };
   }
   try {
@@ -155,18 +160,26 @@ function deepestNesting(text: string): { line: number; column: number } | undefi
   return undefined;
 }
 
-function findForbiddenKey(root: unknown): { key: string; node: Node } | undefined {
+/** The first prototype key or duplicate key, in one pass over the document (duplicates by their scalar text). */
+function findKeyProblem(root: unknown): { key: string; node: Node; duplicate: boolean } | undefined {
   const stack: unknown[] = [root];
+  const found: { key: string; node: Node; duplicate: boolean; at: number }[] = [];
   while (stack.length > 0) {
     const node = stack.pop();
     if (isMap(node)) {
+      const seen = new Set<string>();
       for (const pair of node.items) {
-        if (isPair(pair)) {
-          if (isScalar(pair.key) && forbiddenKeys.has(String(pair.key.value))) return { key: String(pair.key.value), node: pair.key };
-          stack.push(pair.value);
+        if (!isPair(pair)) continue;
+        if (isScalar(pair.key)) {
+          const key = String(pair.key.value);
+          if (forbiddenKeys.has(key)) found.push({ key, node: pair.key, duplicate: false, at: pair.key.range?.[0] ?? 0 });
+          else if (key !== '<<' && seen.has(key)) found.push({ key, node: pair.key, duplicate: true, at: pair.key.range?.[0] ?? 0 });
+          seen.add(key);
         }
+        stack.push(pair.value);
       }
     } else if (isSeq(node)) stack.push(...node.items);
   }
-  return undefined;
+  // the first in the file, as a reader would meet it
+  return found.sort((a, b) => a.at - b.at)[0];
 }
