@@ -8,5 +8,6 @@ module.exports = {
     '^polyci$': '<rootDir>/packages/cli/src/index.ts',
   },
   testMatch: ['<rootDir>/packages/*/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
-  testTimeout: 120000,
+  // The real validators start JVMs and processes: generous, so a busy machine is slow, not red.
+  testTimeout: 300000,
 };
