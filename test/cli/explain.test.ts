@@ -38,6 +38,12 @@ describe('polyci explain', () => {
     expect(r.out).toMatch(/image: kaniko\n\s+privileged\s+no\n\s+host root\s+no/);
   });
 
+  it('explains a vendor file too, by importing it', () => {
+    const r = run(['explain', join(examples, 'dind-no-tls/.gitlab-ci.yml'), '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).jobs).toEqual([expect.objectContaining({ job: 'build', strategy: 'dind (no TLS)', privileged: 'yes', transport: 'tcp 2375 without TLS' })]);
+  });
+
   it('fails with the config error for a bad file', () => {
     const r = run(['explain', '/nonexistent.ts']);
     expect(r.code).toBe(1);
