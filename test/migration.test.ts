@@ -20,7 +20,7 @@ function corpus(id: TargetId): string[] {
     for (const name of readdirSync(d).sort()) {
       const p = join(d, name);
       if (statSync(p).isDirectory()) walk(p);
-      else if (!/expected|golden|\.json$|\.md$/i.test(name) && target.detect(p, readFileSync(p, 'utf8'))) files.push(p);
+      else if (!/expected|golden|\.json$|\.md$/i.test(name) && (/^input\./.test(name) || target.detect(p, readFileSync(p, 'utf8')))) files.push(p);
     }
   };
   try {
@@ -48,6 +48,11 @@ describe.each(vendors)('migrating the %s corpus', (from) => {
       const label = relative(fixtures, file);
       const imported = source.import!([{ path: file, contents: readFileSync(file, 'utf8') }]);
       const errors = imported.diagnostics.filter((d) => d.severity === 'error');
+      // A fixture of broken input (a syntax error) must say where, and has nothing to migrate.
+      if (errors.length > 0 && errors.some((d) => d.code === 'PCI040' || d.code === 'PCI050')) {
+        if (!errors.every((d) => d.code !== 'PCI040' || (d.line ?? 0) > 0)) problems.push(`${label}: a syntax error without its line`);
+        continue;
+      }
       if (errors.length > 0) {
         problems.push(`${label}: import errors ${JSON.stringify(errors)}`);
         continue;
@@ -60,10 +65,11 @@ describe.each(vendors)('migrating the %s corpus', (from) => {
         problems.push(`${label}: compile errors ${JSON.stringify(compileErrors)}`);
         continue;
       }
-      for (const f of result.files) generated.push({ label, target: f.target, file: f.file });
+      const runnerLabels = Object.values(imported.pipeline.jobs).flatMap((j) => j.runner?.labels ?? []);
+      for (const f of result.files) generated.push({ label, target: f.target, file: f.file, runnerLabels });
     }
     expect(problems).toEqual([]);
-    const verdicts = await validateGenerated(generated, { lint: false });
+    const verdicts = await validateGenerated(generated);
     expect(verdicts.filter((v) => v.findings.length > 0)).toEqual([]);
   });
 });

@@ -7,6 +7,8 @@ export interface Generated {
   label: string;
   target: TargetId;
   file: OutputFile;
+  /** Self-hosted runner labels the pipeline declares (what a user lists in actionlint.yaml). */
+  runnerLabels?: string[];
 }
 
 /** Findings per generated file (empty arrays mean valid). Jenkins gets the Groovy parser and, unless `lint` is false, npm-groovy-lint. */
@@ -15,7 +17,10 @@ export async function validateGenerated(files: readonly Generated[], options: { 
   const gitlab = files.filter((f) => f.target === 'gitlab');
   const gitlabFindings = await validateGitlabCiMany(gitlab.map((f) => f.file.contents));
   gitlab.forEach((f, i) => results.push({ label: f.label, path: f.file.path, findings: gitlabFindings[i] }));
-  for (const f of files.filter((x) => x.target === 'github')) results.push({ label: f.label, path: f.file.path, findings: await validateGithubWorkflow(f.file.contents, f.file.path) });
+  for (const f of files.filter((x) => x.target === 'github')) {
+    const findings = await validateGithubWorkflow(f.file.contents, f.file.path, f.runnerLabels?.length ? { runnerLabels: f.runnerLabels } : undefined);
+    results.push({ label: f.label, path: f.file.path, findings });
+  }
   for (const f of files.filter((x) => x.target === 'buildkite')) results.push({ label: f.label, path: f.file.path, findings: await validateBuildkitePipeline(f.file.contents, f.file.path) });
   for (const f of files.filter((x) => x.target === 'compose')) results.push({ label: f.label, path: f.file.path, findings: await validateCompose(f.file.contents, { allowComposeV2Keys: true }) });
   const jenkins = files.filter((f) => f.target === 'jenkins');
