@@ -1,7 +1,7 @@
 /**
  * A run killed at any moment leaves every output file either as it was or as the
  * new version, never half-written: writes go to a temp file and are renamed. The
- * CLI bundle compiles 40 configs (200 files) and is killed with SIGKILL at moments
+ * CLI bundle compiles 20 configs (100 files) and is killed with SIGKILL at moments
  * spread over a measured full run, so that kills land inside the write phase too.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const cli = resolve(__dirname, '../../packages/cli/dist/polyci.js');
-const projects = 40;
+const projects = 20;
 
 function config(version: string, jobs: number): string {
   const body = Array.from({ length: jobs }, (_, i) => `    j${i}: { image: 'node:22.11', needs: ${i > 0 ? `['j${i - 1}']` : '[]'}, env: { N: '${i}' }, docker: { strategy: 'kaniko' }, steps: [{ run: 'npm ci\\nnpm test -- --shard=${i}' }, { buildImage: { tags: ['r.example.com/${version}:${i}'], push: true } }] },`).join('\n');
@@ -22,7 +22,7 @@ function writeProjects(dir: string, version: string): string[] {
   return Array.from({ length: projects }, (_, p) => {
     mkdirSync(join(dir, `p${p}`), { recursive: true });
     const file = join(dir, `p${p}`, 'ci.config.ts');
-    writeFileSync(file, config(version, 60));
+    writeFileSync(file, config(version, 40));
     return file;
   });
 }
@@ -80,7 +80,7 @@ describe('an interrupted compile', () => {
     const first = join(dir, 'p0', '.gitlab-ci.yml');
     const old = readFileSync(first, 'utf8');
     const child = spawn(process.execPath, compileArgs(configs), { stdio: 'ignore' });
-    // Spin on the first output: the moment it changes, the write phase has begun and 199 files are still to come.
+    // Spin on the first output: the moment it changes, the write phase has begun and 99 files are still to come.
     const deadline = Date.now() + 120000;
     while (Date.now() < deadline && readFileSync(first, 'utf8') === old) {
       /* spin */
