@@ -97,7 +97,7 @@ function compileAll(configs: string[], targets: Target[], out: string | undefine
     const outDir = out ? resolve(out) : dirname(resolve(config));
     const source = relative(outDir, resolve(config)).split('\\').join('/') || 'ci.config.ts';
     const result = compile(loaded.config, targets, { ...options, source });
-    diagnostics.push(...result.diagnostics.map((d) => (d.file ? d : { ...d, file: config })));
+    for (const d of result.diagnostics) diagnostics.push(d.file ? d : { ...d, file: config });
     for (const { file } of result.files) files.push({ path: join(outDir, file.path), contents: file.contents });
   }
   return { files, diagnostics };

@@ -256,7 +256,7 @@ export function emitCompose(pipeline: Pipeline, options: EmitOptions = {}): Emit
     }
   }
   const { document, diagnostics: found } = composeDocument(pipeline);
-  diagnostics.push(...found);
+  for (const d of found) diagnostics.push(d); // a loop: a large pipeline has more diagnostics than a call takes arguments
   if (diagnostics.some((d) => d.severity === 'error')) return { files: [], diagnostics };
   const contents = `${hashHeader(options.source)}${usageComment}\n${toYaml(document as unknown as YamlValue)}`;
   return { files: [{ path: composeFileName, contents }], diagnostics };

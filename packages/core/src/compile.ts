@@ -19,7 +19,8 @@ export function compile(input: unknown, targets: readonly Target[], options: Emi
   const files: CompileResult['files'] = [];
   for (const target of targets) {
     const result = target.emit(checked.pipeline, { ...options, ...((options[target.id] as EmitOptions | undefined) ?? {}) });
-    diagnostics.push(...result.diagnostics.map((d) => (d.message.startsWith(`[${target.id}]`) ? d : { ...d, message: `[${target.id}] ${d.message}` })));
+    // a loop, not push(...list): a large pipeline has more diagnostics than a call takes arguments
+    for (const d of result.diagnostics) diagnostics.push(d.message.startsWith(`[${target.id}]`) ? d : { ...d, message: `[${target.id}] ${d.message}` });
     for (const file of result.files) files.push({ target: target.id, file });
   }
   return hasErrors(diagnostics) ? { files: [], diagnostics, pipeline: checked.pipeline } : { files, diagnostics, pipeline: checked.pipeline };

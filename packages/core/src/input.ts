@@ -178,7 +178,7 @@ function findKeyProblem(root: unknown): { key: string; node: Node; duplicate: bo
         }
         stack.push(pair.value);
       }
-    } else if (isSeq(node)) stack.push(...node.items);
+    } else if (isSeq(node)) for (const item of node.items) stack.push(item);
   }
   // the first in the file, as a reader would meet it
   return found.sort((a, b) => a.at - b.at)[0];

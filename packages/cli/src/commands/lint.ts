@@ -7,7 +7,7 @@ export function lintFiles(files: readonly string[], from?: Target): Diagnostic[]
   const all: Diagnostic[] = [];
   for (const file of files) {
     const imported = importFile(file, from);
-    all.push(...imported.diagnostics.map((d) => placeOnSource(d, imported)));
+    for (const d of imported.diagnostics) all.push(placeOnSource(d, imported));
     if (!imported.result) continue;
     // Lint judges every file by the same default policy (warn): a policy carried in
     // the file itself (polyci's round-trip comments) must not silence findings.
@@ -18,7 +18,7 @@ export function lintFiles(files: readonly string[], from?: Target): Diagnostic[]
     })) };
     const parsed = parsePipeline(unpoliced);
     const checked = parsed.pipeline ? checkPipeline(parsed.pipeline).diagnostics : parsed.diagnostics;
-    all.push(...checked.filter((d) => d.code !== 'PCI013').map((d) => placeOnSource(d, imported)));
+    for (const d of checked) if (d.code !== 'PCI013') all.push(placeOnSource(d, imported));
   }
   return all;
 }

@@ -67,7 +67,7 @@ export function migrate(files: readonly string[], options: MigrateOptions, io: I
     if (imported.result) {
       const pipeline: Pipeline = imported.result.pipeline;
       const result = compile(pipeline, options.to, { source: relative(outDir, file).split('\\').join('/') });
-      items.push(...result.diagnostics.filter((d) => d.code !== 'PCI013').map((d) => placeOnSource(d, imported)));
+      for (const d of result.diagnostics) if (d.code !== 'PCI013') items.push(placeOnSource(d, imported));
       if (!hasErrors(result.diagnostics)) {
         if (options.ts && result.pipeline) {
           // ts-morph is heavy (~0.45 s): loaded only on this path.
