@@ -89,6 +89,19 @@ describe('polyci compile: bad configs', () => {
   });
 });
 
+describe('polyci compile: many findings', () => {
+  it('prints 20 of each finding and counts the rest; JSON lists them all', () => {
+    const jobs = Array.from({ length: 30 }, (_, i) => `j${i}: { docker: docker.dind(), steps: [run('docker build .')] }`).join(', ');
+    const dir = project(`import { defineConfig, docker, run } from '@polyci/core';\nexport default defineConfig({ name: 'many', jobs: { ${jobs} } });\n`);
+    const text = run(['compile', join(dir, 'ci.config.ts'), '--target', 'compose']);
+    expect(text.code).toBe(0);
+    expect(text.err.match(/warning PCI020/g)).toHaveLength(20);
+    expect(text.err).toContain('... and 10 more warning PCI020 (--format json lists them all)');
+    const json = run(['compile', join(dir, 'ci.config.ts'), '--target', 'compose', '--format', 'json']);
+    expect(JSON.parse(json.out).filter((d: { code: string }) => d.code === 'PCI020')).toHaveLength(30);
+  });
+});
+
 describe('polyci compile: writing', () => {
   it('writes every target beside the config, then check passes; a hand edit makes check fail', () => {
     const dir = project(good);

@@ -77,11 +77,23 @@ function parseOptions(values: string[] | undefined): EmitOptions {
   return options;
 }
 
+/** Text output shows this many diagnostics of one code and severity. */
+const perCodeLimit = 20;
+
 function printDiagnostics(io: Io, diagnostics: Diagnostic[], format: string, quiet: boolean): void {
   if (format === 'json') return io.out(`${JSON.stringify(diagnostics, null, 2)}\n`);
   if (format === 'sarif') return io.out(`${JSON.stringify(toSarif(diagnostics, version), null, 2)}\n`);
   const hidden = credentialLines(diagnostics);
-  for (const d of diagnostics) if (!quiet || d.severity === 'error') io.err(`${formatDiagnostic(d, undefined, hidden)}\n`);
+  // A large pipeline repeats a finding per job: print the first few of each code, then count.
+  const shown = new Map<string, number>();
+  for (const d of diagnostics) {
+    if (quiet && d.severity !== 'error') continue;
+    const key = `${d.severity}:${d.code}`;
+    const n = (shown.get(key) ?? 0) + 1;
+    shown.set(key, n);
+    if (n <= perCodeLimit) io.err(`${formatDiagnostic(d, undefined, hidden)}\n`);
+  }
+  for (const [key, n] of shown) if (n > perCodeLimit) io.err(`... and ${n - perCodeLimit} more ${key.replace(':', ' ')} (--format json lists them all)\n`);
 }
 
 /** Compile every config in memory: files to write, and all diagnostics. */
