@@ -95,7 +95,7 @@ describe('polyci compile: many findings', () => {
     const dir = project(`import { defineConfig, docker, run } from '@polyci/core';\nexport default defineConfig({ name: 'many', jobs: { ${jobs} } });\n`);
     const text = run(['compile', join(dir, 'ci.config.ts'), '--target', 'compose']);
     expect(text.code).toBe(0);
-    expect(text.err.match(/warning PCI020/g)).toHaveLength(20);
+    expect(text.err.match(/warning PCI020:/g)).toHaveLength(20);
     expect(text.err).toContain('... and 10 more warning PCI020 (--format json lists them all)');
     const json = run(['compile', join(dir, 'ci.config.ts'), '--target', 'compose', '--format', 'json']);
     expect(JSON.parse(json.out).filter((d: { code: string }) => d.code === 'PCI020')).toHaveLength(30);
