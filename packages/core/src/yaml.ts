@@ -70,19 +70,30 @@ export function yamlScalar(value: string | number | boolean | null, indent = '')
   return isPlainSafe(value) ? value : doubleQuoted(value);
 }
 
+// The same keys come back once per job: quote each once per document.
+let keyCache = new Map<string, string>();
+
 function keyText(key: string): string {
-  return isPlainSafe(key) && !key.includes(' ') ? key : doubleQuoted(key);
+  let text = keyCache.get(key);
+  if (text === undefined) {
+    text = isPlainSafe(key) && !key.includes(' ') ? key : doubleQuoted(key);
+    keyCache.set(key, text);
+  }
+  return text;
 }
 
 function isEmptyCollection(v: YamlValue): string | undefined {
   if (Array.isArray(v)) return v.length === 0 ? '[]' : undefined;
-  if (v !== null && typeof v === 'object') return Object.keys(v).some((k) => v[k] !== undefined) ? undefined : '{}';
+  if (v !== null && typeof v === 'object') {
+    for (const k in v) if (v[k] !== undefined) return undefined;
+    return '{}';
+  }
   return undefined;
 }
 
 function writeMapping(out: string[], obj: { [key: string]: YamlValue }, indent: string, firstPrefix?: string): void {
   let first = true;
-  for (const key of Object.keys(obj)) {
+  for (const key in obj) {
     const v = obj[key];
     if (v === undefined) continue;
     const lead = first && firstPrefix !== undefined ? firstPrefix : indent;
@@ -115,6 +126,7 @@ function writeSequence(out: string[], items: YamlValue[], indent: string): void 
 
 /** Write a JSON-shaped value as a YAML document (no trailing `---`), ending in a newline. */
 export function toYaml(value: YamlValue): string {
+  keyCache = new Map();
   const out: string[] = [];
   const empty = isEmptyCollection(value);
   if (empty) out.push(empty);
