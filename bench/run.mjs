@@ -164,7 +164,7 @@ if (only.has('1') || only.has('2')) {
   const has = (mods, re) => mods.some((m) => re.test(m));
   const ts = /[\\/]node_modules[\\/]typescript[\\/]/;
   const morph = /[\\/]node_modules[\\/](ts-morph|@ts-morph)[\\/]/;
-  const sucrase = /[\\/]node_modules[\\/]sucrase[\\/]/;
+  const sucrase = /[\/](node_modules[\/]sucrase[\/]|dist[\/]sucrase\.js$)/;
   const noTs = !has(missMods, ts) && !has(hitMods, ts) && !has(missMods, morph) && !has(hitMods, morph);
   extra.push(
     `modules loaded by a compile: cache miss ${missMods.length} (sucrase: ${has(missMods, sucrase) ? 'yes' : 'no'}), cache hit ${hitMods.length} (sucrase: ${has(hitMods, sucrase) ? 'yes' : 'no'}); typescript: ${has(missMods, ts) || has(hitMods, ts) ? 'YES' : 'no'}; ts-morph: ${has(missMods, morph) || has(hitMods, morph) ? 'YES' : 'no'}`,
