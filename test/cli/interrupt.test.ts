@@ -64,9 +64,11 @@ describe('an interrupted compile', () => {
 
   it.each([0.5, 0.8, 0.9, 0.97])('killed at %f of a full run leaves whole files only', async (fraction) => {
     const child = spawn(process.execPath, compileArgs(configs), { stdio: 'ignore' });
+    // listen from the start: a run that ends before the kill must not be waited for forever
+    const exited = new Promise((r) => child.on('exit', r));
     await new Promise((r) => setTimeout(r, Math.round(fullRunMs * fraction)));
     child.kill('SIGKILL');
-    await new Promise((r) => child.on('exit', r));
+    await exited;
     const now = outputs(dir);
     expect([...now.keys()].sort()).toEqual([...before.keys()].sort());
     for (const [path, contents] of now) {
@@ -80,13 +82,15 @@ describe('an interrupted compile', () => {
     const first = join(dir, 'p0', '.gitlab-ci.yml');
     const old = readFileSync(first, 'utf8');
     const child = spawn(process.execPath, compileArgs(configs), { stdio: 'ignore' });
+    // listen from the start: a run that ends before the kill must not be waited for forever
+    const exited = new Promise((r) => child.on('exit', r));
     // Spin on the first output: the moment it changes, the write phase has begun and 99 files are still to come.
     const deadline = Date.now() + 120000;
     while (Date.now() < deadline && readFileSync(first, 'utf8') === old) {
       /* spin */
     }
     child.kill('SIGKILL');
-    await new Promise((r) => child.on('exit', r));
+    await exited;
     const now = outputs(dir);
     let stale = 0;
     let fresh = 0;
