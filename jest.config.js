@@ -10,4 +10,5 @@ module.exports = {
   testMatch: ['<rootDir>/packages/*/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   // The real validators start JVMs and processes: generous, so a busy machine is slow, not red.
   testTimeout: 300000,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };
