@@ -1,14 +1,9 @@
 import { join, resolve } from 'node:path';
-import { runCli } from '../../packages/cli/src/main';
+import { runPolyci } from '../support/cli';
 
 const examples = resolve(__dirname, '../../examples');
 
-function run(args: string[]) {
-  let out = '';
-  let err = '';
-  const code = runCli(args, { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
+const run = runPolyci;
 
 describe('polyci explain', () => {
   it('tells, per job, the strategy, privilege, host-root equivalence and the safer alternative (json)', () => {

@@ -6,14 +6,9 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../../packages/cli/src/main';
+import { runPolyci } from '../support/cli';
 
-function run(args: string[]) {
-  let out = '';
-  let err = '';
-  const code = runCli(args, { out: (s) => (out += s), err: (s) => (err += s), tty: false });
-  return { code, out, err, all: out + err };
-}
+const run = runPolyci;
 
 const dir = mkdtempSync(join(tmpdir(), 'polyci-hostile-'));
 function file(name: string, contents: string | Buffer): string {

@@ -6,14 +6,9 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../../packages/cli/src/main';
+import { runPolyci } from '../support/cli';
 
-function run(args: string[]) {
-  let out = '';
-  let err = '';
-  const code = runCli(args, { out: (s) => (out += s), err: (s) => (err += s), tty: false });
-  return { code, out, err };
-}
+const run = runPolyci;
 
 const gitlabCi = `variables:
   DOCKER_HOST: tcp://docker:2376

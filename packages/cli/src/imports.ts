@@ -65,7 +65,7 @@ export function importFile(file: string, from?: Target): ImportedFile {
   }
   const target = from ?? allTargets.find((t) => t.detect(file, text));
   if (!target) {
-    return { file, diagnostics: [diagnostic('PCI041', 'error', 'cannot tell which CI system this file is for', { file, hint: `name it as the vendor does (.gitlab-ci.yml, .github/workflows/*.yml, .buildkite/pipeline.yml, Jenkinsfile, compose.yaml) or pass --from ${allTargets.map((t) => t.id).join('|')}` })] };
+    return { file, diagnostics: [diagnostic('PCI041', 'error', 'cannot tell which CI system this file is for', { file, hint: `name it as the vendor does (${allTargets.map((t) => t.title).join('; ')}) or pass --from ${allTargets.map((t) => t.id).join('|')}` })] };
   }
   if (!target.import) return { file, target, diagnostics: [diagnostic('PCI041', 'error', `importing ${target.id} files is not supported`, { file })] };
   const files = [{ path: file, contents: text }, ...readCompanions(target, file, text)];
