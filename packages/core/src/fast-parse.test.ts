@@ -10,6 +10,9 @@ import { pipelineArb } from '../../../test/support/arbitraries';
 
 type Json = unknown;
 
+/** Any value as an object key; String() throws on values such as {"toString": 0}. */
+const keyOf = (v: Json): string => (typeof v === 'string' ? v : JSON.stringify(v) ?? 'undefined');
+
 /** Every path (list of keys) in a JSON value. */
 function paths(v: Json, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
   out.push(prefix);
@@ -81,9 +84,9 @@ describe('fastParsePipeline agrees with the zod schema', () => {
       ['timeouts', (v) => ({ name: 'p', jobs: { a: { timeoutMinutes: v, retry: v, steps: [{ run: 'x' }] } } })],
       ['checkout', (v) => ({ name: 'p', jobs: { a: { steps: [{ checkout: { depth: v, submodules: v } }] } } })],
       ['login', (v) => ({ name: 'p', jobs: { a: { steps: [{ buildImage: { tags: ['t'], login: { server: v, usernameSecret: v, passwordSecret: 'P' } } }] } } })],
-      ['build maps', (v) => ({ name: 'p', jobs: { a: { steps: [{ buildImage: { tags: ['t'], secrets: { [String(v)]: v }, labels: { [String(v)]: v } } }] } } })],
+      ['build maps', (v) => ({ name: 'p', jobs: { a: { steps: [{ buildImage: { tags: ['t'], secrets: { [keyOf(v)]: v }, labels: { [keyOf(v)]: v } } }] } } })],
       ['triggers', (v) => ({ name: 'p', triggers: { push: { branches: [v] }, schedule: [{ cron: v }], manual: v }, jobs: { a: { steps: [{ run: 'x' }] } } })],
-      ['vendor', (v) => ({ name: 'p', vendor: { [String(v)]: { k: v } }, jobs: { a: { vendor: { gitlab: v }, steps: [{ vendor: { target: v, step: v } }] } } })],
+      ['vendor', (v) => ({ name: 'p', vendor: { [keyOf(v)]: { k: v } }, jobs: { a: { vendor: { gitlab: v }, steps: [{ vendor: { target: v, step: v } }] } } })],
     ];
     const values = fc.oneof(valueArb, fc.constantFrom('allow', 'warn', 'deny', 'x', 'BUILD', 'EXEC', 'nope', 0, 1, 2, 65535, 65536, 'gitlab', 'compose'));
     for (const [, build] of fields) fc.assert(fc.property(values, (v) => agree(build(v))), { numRuns: 150 });
