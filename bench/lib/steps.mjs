@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { writeSynth } from './synth.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const { values: opt } = parseArgs({ options: { work: { type: 'string' }, sizes: { type: 'string' }, one: { type: 'string' }, lib: { type: 'string' } } });
+const { values: opt } = parseArgs({ strict: false, options: { work: { type: 'string' }, sizes: { type: 'string' }, one: { type: 'string' }, lib: { type: 'string' } } });
 
 /** Bundle core, the five targets and the CLI's config loader and writer, as the CLI bundles them. */
 export async function buildLib(outfile) {
