@@ -6,9 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { daemonReadinessWait, jobLevels, type Pipeline } from '@polyci/core';
+import { daemonReadinessWait, jobLevels, validatePipeline, type Pipeline } from '@polyci/core';
 import { jenkinsTarget } from '@polyci/jenkins';
-import { spawnSync } from 'node:child_process';
 import { exampleNames, examplesDir, loadExample } from '../support/examples';
 import { checkKubernetesPlugin, lintJenkinsfiles, parseGroovy, type GroovyParseResult } from '../validators';
 import { jenkinsPipelineArb } from './arbitraries';
@@ -216,8 +215,11 @@ describe('options', () => {
   });
 });
 
-test('src/templates.generated.ts is the precompiled templates/*.hbs', () => {
-  const r = spawnSync(process.execPath, [join(__dirname, '../../packages/jenkins/scripts/generate-templates.mjs'), '--check'], { encoding: 'utf8' });
-  expect(r.stderr).toBe('');
-  expect(r.status).toBe(0);
+test('a multi-line Jenkins vendor step is indented line by line; multi-line literals are not', () => {
+  const { pipeline } = validatePipeline({
+    name: 'p',
+    jobs: { j: { image: 'node:22.11', steps: [{ vendor: { target: 'jenkins', step: "junit 'a.xml'\n\nstash 'x'\n" } }, { run: 'echo a\necho b' }] } },
+  });
+  const text = jenkinsTarget.emit(pipeline!).files[0].contents;
+  expect(text).toContain(["        container('job') {", "          junit 'a.xml'", '          ', "          stash 'x'", '          ', "          sh '''\\", 'echo a', "echo b'''", '        }', ''].join('\n'));
 });

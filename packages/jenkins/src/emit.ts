@@ -1,7 +1,7 @@
 /**
  * IR to a declarative Jenkinsfile. This file decides what goes where (stages from
- * the job graph, agents, steps, environment); the templates in templates/*.hbs
- * spell it, and groovy.ts quotes it.
+ * the job graph, agents, steps, environment); render.ts spells it, and groovy.ts
+ * quotes it.
  * https://www.jenkins.io/doc/book/pipeline/syntax/
  */
 import {

@@ -1,4 +1,4 @@
-/** The steps of a stage, as the templates step-*.hbs render them. */
+/** The steps of a stage, as render.ts spells them (`template` names the kind of step). */
 import { daemonReadinessWait } from '@polyci/core';
 
 export type StepView =
