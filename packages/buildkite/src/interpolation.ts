@@ -22,6 +22,8 @@ export const builtinSources: Record<BuiltinVariable, string> = {
  * `\$`: `\$$` would read as an escaped `$` followed by a live `$`.
  */
 export function escapeInterpolation(text: string): string {
+  // Most strings hold no `$`: includes is much cheaper than a replace with a callback.
+  if (!text.includes('$')) return text;
   return text.replace(/\$/g, (_match, at: number) => (at > 0 && text[at - 1] === '\\' ? '\\$' : '$$'));
 }
 
@@ -33,6 +35,7 @@ const builtinReference = /\$(?:\{(POLYCI_BUILD_NUMBER|POLYCI_COMMIT_SHA|POLYCI_B
  * the Buildkite variable; every other `$` stays literal.
  */
 export function escapeEnvValue(value: string): string {
+  if (!value.includes('$')) return value;
   let out = '';
   let last = 0;
   for (const m of value.matchAll(builtinReference)) {
@@ -46,18 +49,34 @@ export function escapeEnvValue(value: string): string {
   return out + escapeInterpolation(value.slice(last));
 }
 
-/** Every string in a JSON-shaped value, escaped (a copy; strings without `$` are shared). */
+/**
+ * Every string in a JSON-shaped value, escaped. Copy on write: a value with no `$`
+ * anywhere is returned as it is, and only the arrays and objects on the way to an
+ * escaped string are copied, because a large pipeline has few `$` and every copy
+ * of a step is garbage for the collector.
+ */
 export function escapeDeep<T>(value: T): T {
   if (typeof value === 'string') return (value.includes('$') ? escapeInterpolation(value) : value) as T;
   if (Array.isArray(value)) {
-    const out = new Array(value.length);
-    for (let i = 0; i < value.length; i++) out[i] = escapeDeep(value[i]);
-    return out as T;
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const escaped = escapeDeep(item);
+      if (escaped !== item && out === undefined) out = value.slice(0, i);
+      if (out !== undefined) out.push(escaped);
+    }
+    return (out ?? value) as T;
   }
   if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) out[key] = escapeDeep((value as Record<string, unknown>)[key]);
-    return out as T;
+    const obj = value as Record<string, unknown>;
+    let out: Record<string, unknown> | undefined;
+    for (const key in obj) {
+      const item = obj[key];
+      const escaped = escapeDeep(item);
+      if (escaped !== item && out === undefined) out = { ...obj };
+      if (out !== undefined) out[key] = escaped;
+    }
+    return (out ?? value) as T;
   }
   return value;
 }

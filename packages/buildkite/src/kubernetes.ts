@@ -67,6 +67,7 @@ export const kubernetesPluginKeys = [
 
 /** Kubernetes expands `$(VAR)` in command, args and env values; `$$` is its escape. */
 export function escapeKubernetesExpansion(text: string): string {
+  if (!text.includes('$')) return text;
   return text.replace(/\$/g, '$$$$');
 }
 
@@ -81,6 +82,8 @@ export function envVars(env: Record<string, string>): EnvVar[] {
 }
 
 /** A container name must be a DNS-1123 label. */
+const containerName = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
 export function isContainerName(name: string): boolean {
-  return /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name);
+  return containerName.test(name);
 }

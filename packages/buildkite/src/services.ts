@@ -7,25 +7,30 @@
 import { diagnostic, formatPath, referencedVariables, type Diagnostic, type Job } from '@polyci/core';
 import { escapeKubernetesExpansion, isContainerName, type K8sContainer } from './kubernetes';
 
+const hostName = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/i;
+
 /** Service sidecars and the host aliases that name them. */
 export function serviceSidecars(jobId: string, job: Job, taken: Set<string>): { sidecars: K8sContainer[]; aliases: string[]; diagnostics: Diagnostic[] } {
   const sidecars: K8sContainer[] = [];
   const aliases: string[] = [];
   const diagnostics: Diagnostic[] = [];
-  job.services.forEach((svc, i) => {
-    const path = formatPath(['jobs', jobId, 'services', i]);
+  for (let i = 0; i < job.services.length; i++) {
+    const svc = job.services[i];
     // Named after its alias when that is a valid container name; agent-stack-k8s names the others sidecar-N.
     const named = isContainerName(svc.alias) && !taken.has(svc.alias);
     if (named) taken.add(svc.alias);
-    const sidecar: K8sContainer = { ...(named ? { name: svc.alias } : {}), image: svc.image };
+    const sidecar: K8sContainer = named ? { name: svc.alias, image: svc.image } : { image: svc.image };
     if (svc.command) sidecar.args = svc.command.map(escapeKubernetesExpansion);
     if (svc.env) {
-      sidecar.env = Object.keys(svc.env).map((name) => ({ name, value: escapeKubernetesExpansion(svc.env![name]) }));
-      const references = Object.entries(svc.env).filter(([, v]) => referencedVariables(v).length > 0).map(([k]) => k);
+      const env = svc.env;
+      const names = Object.keys(env);
+      sidecar.env = names.map((name) => ({ name, value: escapeKubernetesExpansion(env[name]) }));
+      // Only a `$` can start a reference.
+      const references = names.filter((name) => env[name].includes('$') && referencedVariables(env[name]).length > 0);
       if (references.length > 0) {
         diagnostics.push(
           diagnostic('PCI030', 'warning', `a sidecar's env is literal on Kubernetes: ${references.join(', ')} of service ${svc.alias} is passed as written, not expanded from the job's variables or secrets`, {
-            path: `${path}.env`,
+            path: `${formatPath(['jobs', jobId, 'services', i])}.env`,
             hint: 'give the sidecar its secret through vendor.buildkite.kubernetes (a secretKeyRef), or a literal test value',
           }),
         );
@@ -34,15 +39,15 @@ export function serviceSidecars(jobId: string, job: Job, taken: Set<string>): { 
     if (svc.ports) sidecar.ports = svc.ports.map((containerPort) => ({ containerPort }));
     sidecar.securityContext = { allowPrivilegeEscalation: false };
     sidecars.push(sidecar);
-    if (/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/i.test(svc.alias)) aliases.push(svc.alias.toLowerCase());
+    if (hostName.test(svc.alias)) aliases.push(svc.alias.toLowerCase());
     else {
       diagnostics.push(
         diagnostic('PCI030', 'warning', `service alias "${svc.alias}" is not a valid host name: the job reaches the service on localhost only`, {
-          path: `${path}.alias`,
+          path: `${formatPath(['jobs', jobId, 'services', i])}.alias`,
           hint: 'use letters, digits and - in service aliases',
         }),
       );
     }
-  });
+  }
   return { sidecars, aliases, diagnostics };
 }
