@@ -60,27 +60,6 @@ function groupOf(job: Job): string | undefined {
   return typeof group === 'string' ? group : undefined;
 }
 
-/** Consecutive jobs of one group go into one group step. */
-function groupSteps(jobs: { group?: string; steps: YamlValue[] }[]): YamlValue[] {
-  const out: YamlValue[] = [];
-  let open: { group: string; steps: YamlValue[] } | undefined;
-  for (const job of jobs) {
-    if (job.group === undefined) {
-      open = undefined;
-      out.push(...job.steps);
-    } else if (open && open.group === job.group) open.steps.push(...job.steps);
-    else {
-      open = { group: job.group, steps: [...job.steps] };
-      out.push(open as unknown as YamlValue);
-    }
-  }
-  return escapeGroupLabels(out);
-}
-
-function escapeGroupLabels(steps: YamlValue[]): YamlValue[] {
-  return steps.map((s) => (s && typeof s === 'object' && !Array.isArray(s) && 'group' in s && typeof s.group === 'string' ? { ...s, group: escapeInterpolation(s.group) } : s));
-}
-
 /** The key of the block step in front of a manual job. */
 export function blockKey(jobId: string, taken: ReadonlySet<string>): string {
   let key = `${jobId}-manual`;
@@ -101,14 +80,21 @@ function stepOrder(pipeline: Pipeline): string[] {
     late.set(id, value);
     return value;
   };
-  const ids = Object.keys(pipeline.jobs);
-  return [...ids.filter((id) => !isLate(id, new Set())), ...ids.filter((id) => isLate(id, new Set()))];
+  const early: string[] = [];
+  const later: string[] = [];
+  for (const id of Object.keys(pipeline.jobs)) {
+    if (late.get(id) ?? isLate(id, new Set())) later.push(id);
+    else early.push(id);
+  }
+  return early.concat(later);
 }
 
 function envBlock(env: Record<string, string>, builtins: string[], path: string, diagnostics: Diagnostic[]): Record<string, string> | undefined {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) {
-    const others = referencedVariables(value).filter((v) => !(v in builtinSources));
+  for (const name of Object.keys(env)) {
+    const value = env[name];
+    // Only a `$` can start a reference.
+    const others = value.includes('$') ? referencedVariables(value).filter((v) => !(v in builtinSources)) : [];
     if (others.length > 0) {
       diagnostics.push(
         diagnostic('PCI030', 'warning', `Buildkite passes env values literally: ${others.map((v) => `$${v}`).join(', ')} in ${name} is not expanded`, {
@@ -120,7 +106,7 @@ function envBlock(env: Record<string, string>, builtins: string[], path: string,
     out[name] = escapeEnvValue(value);
   }
   for (const b of builtins) out[b] = `\${${builtinSources[b as keyof typeof builtinSources]}}`;
-  return Object.keys(out).length > 0 ? out : undefined;
+  return hasKeys(out) ? out : undefined;
 }
 
 /**
@@ -138,6 +124,15 @@ export function mergeVendorPlugin(ours: unknown, vendor: unknown): unknown {
   return vendor;
 }
 
+const reservedSecretName = /^(buildkite|bk)/i;
+const uuidLike = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Has the object an own key: Object.keys(o).length > 0 without the array. */
+function hasKeys(o: object): boolean {
+  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) return true;
+  return false;
+}
+
 /** One job as its Buildkite steps (a block step first when it runs by hand). */
 function jobSteps(pipeline: Pipeline, id: string, job: Job, options: BuildkiteOptions, stepKeys: Set<string>, diagnostics: Diagnostic[]): YamlValue[] {
   const at = (...rest: (string | number)[]) => formatPath(['jobs', id, ...rest]);
@@ -145,19 +140,20 @@ function jobSteps(pipeline: Pipeline, id: string, job: Job, options: BuildkiteOp
   const pod = strategy ? strategyPod(strategy, at('docker')) : undefined;
   if (pod) diagnostics.push(...pod.diagnostics);
 
-  // Commands: one entry per IR step; vendor entries are Buildkite text already and are not escaped.
-  const commands: { text: string; raw: boolean }[] = [];
-  if (pod?.waitForDaemon) commands.push({ text: daemonReadinessWait(), raw: false });
+  // Commands: one entry per IR step, escaped; vendor entries are Buildkite text already and are not.
+  const commands: string[] = [];
+  if (pod?.waitForDaemon) commands.push(escapeInterpolation(daemonReadinessWait()));
   const checkouts: number[] = [];
-  job.steps.forEach((step, i) => {
-    const named = (body: string) => ({ text: step.name ? `${logGroupLine(step.name)}\n${body}` : body, raw: false });
+  for (let i = 0; i < job.steps.length; i++) {
+    const step = job.steps[i];
     if ('run' in step) {
-      commands.push(named(step.run));
+      commands.push(escapeInterpolation(step.name ? `${logGroupLine(step.name)}\n${step.run}` : step.run));
       if (step.env && Object.keys(step.env).length > 0) {
         diagnostics.push(diagnostic('PCI030', 'error', 'step-level env cannot be expressed in a Buildkite command step (one env for the whole job)', { path: at('steps', i, 'env'), hint: 'move it to the job env or export it in the script' }));
       }
     } else if ('buildImage' in step) {
-      commands.push(named(buildImageCommands(step.buildImage, strategy!).join('\n')));
+      const body = buildImageCommands(step.buildImage, strategy!).join('\n');
+      commands.push(escapeInterpolation(step.name ? `${logGroupLine(step.name)}\n${body}` : body));
       if (strategy?.strategy === 'buildkit' && step.buildImage.tags.some((t) => /[,"]/.test(t))) {
         diagnostics.push(diagnostic('PCI030', 'warning', 'buildctl reads --output as CSV: a tag with a comma or a double quote is split or misread', { path: at('steps', i, 'buildImage', 'tags'), hint: 'image references hold no commas or quotes' }));
       }
@@ -165,23 +161,22 @@ function jobSteps(pipeline: Pipeline, id: string, job: Job, options: BuildkiteOp
       checkouts.push(i);
       if (step.name) diagnostics.push(diagnostic('PCI031', 'warning', 'Buildkite checks out in its own container: the checkout step name is not shown', { path: at('steps', i, 'name') }));
     } else if (step.vendor.target === 'buildkite' && typeof step.vendor.step === 'string') {
-      commands.push({ text: step.vendor.step, raw: true });
+      commands.push(step.vendor.step);
     } else if (step.vendor.target === 'buildkite') {
       diagnostics.push(diagnostic('PCI030', 'error', 'a Buildkite vendor step must be a command string', { path: at('steps', i, 'vendor', 'step'), hint: 'put other step keys in the job vendor.buildkite' }));
     } else {
       diagnostics.push(diagnostic('PCI031', 'warning', `a ${step.vendor.target} vendor step has no meaning on Buildkite and is left out`, { path: at('steps', i) }));
     }
-  });
+  }
   if (checkouts.length > 1) diagnostics.push(diagnostic('PCI031', 'warning', 'Buildkite checks out once per job: only the first checkout step counts', { path: at('steps', checkouts[1]) }));
   if (checkouts.length > 0 && checkouts[0] !== 0) {
     diagnostics.push(diagnostic('PCI030', 'warning', 'Buildkite checks out before the first command: the steps before the checkout step see the checked-out tree', { path: at('steps', checkouts[0]), hint: 'make checkout the first step' }));
   }
-  if (commands.length === 0) commands.push({ text: 'true', raw: false });
+  if (commands.length === 0) commands.push('true');
 
   // The pod: strategy pieces, services, resources, checkout.
   const plugin: KubernetesPluginConfig = {};
-  const annotations = { ...(pod?.annotations ?? {}) };
-  if (Object.keys(annotations).length > 0) plugin.metadata = { annotations };
+  if (pod && hasKeys(pod.annotations)) plugin.metadata = { annotations: pod.annotations };
   const checkoutStep = checkouts.length > 0 ? job.steps[checkouts[0]] : undefined;
   if (!checkoutStep) plugin.checkout = { skip: true };
   else if ('checkout' in checkoutStep) {
@@ -192,13 +187,14 @@ function jobSteps(pipeline: Pipeline, id: string, job: Job, options: BuildkiteOp
       params.fetchFlags = `-v --prune --depth=${depth}`;
     }
     if (submodules !== undefined) params.noSubmodules = !submodules;
-    if (Object.keys(params).length > 0) plugin.checkout = params;
+    if (hasKeys(params)) plugin.checkout = params;
   }
   if (checkoutStep && options.gitCredentialsSecret) plugin.gitEnvFrom = [{ secretRef: { name: options.gitCredentialsSecret } }];
-  const taken = new Set<string>(pod?.sidecars.map((s) => s.name!).filter(Boolean));
+  const taken = new Set<string>();
+  if (pod) for (const s of pod.sidecars) if (s.name) taken.add(s.name);
   const services = serviceSidecars(id, job, taken);
-  diagnostics.push(...services.diagnostics);
-  const sidecars = [...(pod?.sidecars ?? []), ...services.sidecars];
+  for (const d of services.diagnostics) diagnostics.push(d);
+  const sidecars = pod && pod.sidecars.length > 0 ? (services.sidecars.length > 0 ? pod.sidecars.concat(services.sidecars) : pod.sidecars) : services.sidecars;
   if (sidecars.length > 0) plugin.sidecars = sidecars;
   if (pod && pod.extraVolumeMounts.length > 0) plugin.extraVolumeMounts = pod.extraVolumeMounts;
 
@@ -222,7 +218,7 @@ function jobSteps(pipeline: Pipeline, id: string, job: Job, options: BuildkiteOp
   let stepImage: string | undefined;
   if (pod) {
     const container: K8sContainer = { image: image! };
-    if (Object.keys(pod.containerEnv).length > 0) container.env = envVars(pod.containerEnv);
+    if (hasKeys(pod.containerEnv)) container.env = envVars(pod.containerEnv);
     if (resources) container.resources = resources;
     container.securityContext = pod.containerSecurityContext;
     if (pod.containerMounts.length > 0) container.volumeMounts = pod.containerMounts;
@@ -265,18 +261,15 @@ function jobSteps(pipeline: Pipeline, id: string, job: Job, options: BuildkiteOp
   if (job.cache) diagnostics.push(diagnostic('PCI031', 'warning', 'agent-stack-k8s has no job cache: the cache is left out', { path: at('cache'), hint: 'use a registry cache (buildImage cacheFrom/cacheTo) or a PersistentVolumeClaim in vendor.buildkite' }));
   if (job.artifacts?.expireIn) diagnostics.push(diagnostic('PCI031', 'warning', 'Buildkite keeps artifacts for the retention period of the organization: expireIn is left out', { path: at('artifacts', 'expireIn') }));
   for (const secret of options.secretsFrom === 'buildkite' ? job.secrets : []) {
-    if (/^(buildkite|bk)/i.test(secret)) diagnostics.push(diagnostic('PCI030', 'error', `Buildkite secret names cannot start with BUILDKITE or BK: ${secret}`, { path: at('secrets'), hint: 'rename the secret' }));
+    if (reservedSecretName.test(secret)) diagnostics.push(diagnostic('PCI030', 'error', `Buildkite secret names cannot start with BUILDKITE or BK: ${secret}`, { path: at('secrets'), hint: 'rename the secret' }));
   }
   const conditions = conditionKeys(id, job);
-  diagnostics.push(...conditions.diagnostics);
+  for (const d of conditions.diagnostics) diagnostics.push(d);
 
   // Buildkite refuses step keys that look like UUIDs (it uses those for step ids).
-  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
+  if (uuidLike.test(id)) {
     diagnostics.push(diagnostic('PCI030', 'error', `job id "${id}" looks like a UUID, which Buildkite refuses as a step key`, { path: at(), hint: 'rename the job' }));
   }
-  const polyci: Record<string, YamlValue> = {};
-  if (job.name) polyci.label = job.name;
-  polyci.key = id;
   const steps: YamlValue[] = [];
   const dependsOn = [...job.needs];
   if (job.conditions?.manual) {
@@ -285,17 +278,6 @@ function jobSteps(pipeline: Pipeline, id: string, job: Job, options: BuildkiteOp
     steps.push(escapeDeep({ block: `Run ${job.name ?? id}?`, key, ...(job.needs.length > 0 ? { depends_on: [...job.needs] } : {}), ...conditions.keys }));
     dependsOn.push(key);
   }
-  if (dependsOn.length > 0) polyci.depends_on = dependsOn;
-  if (Object.keys(agents).length > 0) polyci.agents = agents;
-  if (stepImage) polyci.image = stepImage;
-  polyci.commands = commands.map((c) => c.text);
-  if (job.timeoutMinutes !== undefined) polyci.timeout_in_minutes = job.timeoutMinutes;
-  if (job.retry !== undefined) polyci.retry = { automatic: { limit: job.retry } };
-  Object.assign(polyci, conditions.keys);
-  if (job.artifacts) polyci.artifact_paths = job.artifacts.paths;
-  const escaped = escapeDeep(polyci) as Record<string, YamlValue>;
-  // Vendor command entries are Buildkite text already.
-  escaped.commands = commands.map((c) => (c.raw ? c.text : escapeInterpolation(c.text)));
   const env = envBlock(job.env, usedBuiltins(pipeline, job), at('env'), diagnostics);
   if (job.secrets.length > 0 && options.secretsFrom === 'buildkite') {
     diagnostics.push(diagnostic('PCI030', 'info', `job "${id}" reads the Buildkite secrets ${job.secrets.join(', ')}: they must exist in the cluster's Buildkite secrets`, { path: at('secrets'), hint: 'Buildkite secrets: https://buildkite.com/docs/pipelines/security/secrets/buildkite-secrets; or --option buildkite.secretsFrom=kubernetes' }));
@@ -305,31 +287,41 @@ function jobSteps(pipeline: Pipeline, id: string, job: Job, options: BuildkiteOp
 
   // Key order as people write Buildkite steps: what, where, how, then the plugin.
   const step: Record<string, YamlValue> = {};
-  if (hasVendorAgents) escaped.agents = { ...((escaped.agents as Record<string, string> | undefined) ?? {}), ...(vendorAgents as Record<string, string>) };
-  for (const k of ['label', 'key', 'depends_on', 'agents', 'image']) if (escaped[k] !== undefined) step[k] = escaped[k];
+  if (job.name) step.label = escapeInterpolation(job.name);
+  step.key = escapeInterpolation(id);
+  if (dependsOn.length > 0) step.depends_on = escapeDeep(dependsOn);
+  let stepAgents = hasKeys(agents) ? escapeDeep(agents) : undefined;
+  if (hasVendorAgents) stepAgents = { ...(stepAgents ?? {}), ...(vendorAgents as Record<string, string>) };
+  if (stepAgents !== undefined) step.agents = stepAgents;
+  if (stepImage) step.image = escapeInterpolation(stepImage);
   if (env) step.env = env;
   // Buildkite secrets by name (the default): the values never appear in YAML, and they work for plain and
   // plugin steps alike. With secretsFrom=kubernetes they are secretKeyRef env of the command container instead.
   if (job.secrets.length > 0 && options.secretsFrom === 'buildkite') step.secrets = job.secrets;
-  for (const k of Object.keys(escaped)) if (step[k] === undefined) step[k] = escaped[k];
+  step.commands = commands;
+  if (job.timeoutMinutes !== undefined) step.timeout_in_minutes = escapeDeep(job.timeoutMinutes);
+  if (job.retry !== undefined) step.retry = escapeDeep({ automatic: { limit: job.retry } });
+  if (conditions.keys.branches !== undefined) step.branches = escapeDeep(conditions.keys.branches);
+  if (conditions.keys.if !== undefined) step.if = escapeInterpolation(conditions.keys.if);
+  if (job.artifacts) step.artifact_paths = escapeDeep(job.artifacts.paths);
 
-  const vendor = { ...(job.vendor?.buildkite ?? {}) };
-  const vendorPlugin = vendor.kubernetes;
-  delete vendor.kubernetes;
-  // A group is where the step sits, not a key of it (see groupSteps).
-  if (vendor.group !== undefined && typeof vendor.group !== 'string') diagnostics.push(diagnostic('PCI030', 'warning', 'vendor.buildkite.group must be the label of a group: left out', { path: at('vendor', 'buildkite', 'group') }));
-  delete vendor.group;
-  const hasPlugin = Object.keys(plugin).length > 0 || vendorPlugin !== undefined;
+  const vendor = job.vendor?.buildkite;
+  const vendorPlugin = vendor?.kubernetes;
+  // A group is where the step sits, not a key of it (see emitBuildkite).
+  if (vendor?.group !== undefined && typeof vendor.group !== 'string') diagnostics.push(diagnostic('PCI030', 'warning', 'vendor.buildkite.group must be the label of a group: left out', { path: at('vendor', 'buildkite', 'group') }));
+  const hasPlugin = hasKeys(plugin) || vendorPlugin !== undefined;
   const plugins: unknown[] = [];
   if (hasPlugin) plugins.push({ kubernetes: mergeVendorPlugin(escapeDeep(plugin), vendorPlugin) });
-  if (Array.isArray(vendor.plugins)) plugins.push(...vendor.plugins);
-  else if (vendor.plugins !== undefined) plugins.push(vendor.plugins);
-  delete vendor.plugins;
+  if (Array.isArray(vendor?.plugins)) for (const p of vendor.plugins) plugins.push(p);
+  else if (vendor?.plugins !== undefined) plugins.push(vendor.plugins);
   if (plugins.length > 0) step.plugins = plugins as YamlValue;
-  if (hasVendorAgents) delete vendor.agents;
-  for (const [k, v] of Object.entries(vendor)) {
-    if (step[k] !== undefined) diagnostics.push(diagnostic('PCI030', 'warning', `vendor.buildkite.${k} replaces the ${k} polyci writes`, { path: at('vendor', 'buildkite', k) }));
-    step[k] = v as YamlValue;
+  if (vendor) {
+    for (const k of Object.keys(vendor)) {
+      // kubernetes, plugins and agents are merged above; the group is where the step sits.
+      if (k === 'kubernetes' || k === 'group' || k === 'plugins' || (k === 'agents' && hasVendorAgents)) continue;
+      if (step[k] !== undefined) diagnostics.push(diagnostic('PCI030', 'warning', `vendor.buildkite.${k} replaces the ${k} polyci writes`, { path: at('vendor', 'buildkite', k) }));
+      step[k] = vendor[k] as YamlValue;
+    }
   }
   steps.push(step);
   return steps;
@@ -348,22 +340,67 @@ function triggerDiagnostics(pipeline: Pipeline): Diagnostic[] {
   return out;
 }
 
+/** Top-level steps per toYaml call: enough to amortise the call, few enough that a batch's objects die young. */
+const stepsPerChunk = 200;
+
+/**
+ * The `steps:` entries of a batch as YAML lines. toYaml writes a mapping key by key
+ * and a sequence item by item, so `steps:` of a batch of steps is the same text as
+ * those steps' lines in the whole document: writing the steps in batches keeps the
+ * output byte for byte and lets each batch's step objects (and toYaml's lines) be
+ * collected young, instead of 10,000 jobs' objects living until one large toYaml.
+ */
+function stepLines(steps: YamlValue[]): string {
+  return toYaml({ steps }).slice('steps:\n'.length);
+}
+
 /** Emit `.buildkite/pipeline.yml` for a checked pipeline. */
 export function emitBuildkite(pipeline: Pipeline, emitOptions: EmitOptions = {}): EmitResult {
   const { options, diagnostics } = readBuildkiteOptions(pipeline, emitOptions);
   diagnostics.push(...triggerDiagnostics(pipeline));
   const stepKeys = new Set(Object.keys(pipeline.jobs));
-  const steps = groupSteps(
-    stepOrder(pipeline).map((id) => ({ group: groupOf(pipeline.jobs[id]), steps: jobSteps(pipeline, id, pipeline.jobs[id], options, stepKeys, diagnostics) })),
-  );
+
+  // Consecutive jobs of one group go into one group step. A batch is written when the
+  // next top-level step starts, so an open group is complete by then. Once there is an
+  // error no file is written, and the batches stop.
+  const chunks: string[] = [];
+  let batch: YamlValue[] = [];
+  let open: { label: string; step: { group: string; steps: YamlValue[] } } | undefined;
+  let checked = diagnostics.length;
+  let failed = hasErrors(diagnostics);
+  const topLevel = (step: YamlValue) => {
+    if (batch.length >= stepsPerChunk) {
+      for (; checked < diagnostics.length; checked++) if (diagnostics[checked].severity === 'error') failed = true;
+      if (!failed) chunks.push(stepLines(batch));
+      batch = [];
+    }
+    batch.push(step);
+  };
+  for (const id of stepOrder(pipeline)) {
+    const job = pipeline.jobs[id];
+    const group = groupOf(job);
+    const steps = jobSteps(pipeline, id, job, options, stepKeys, diagnostics);
+    if (group === undefined) {
+      open = undefined;
+      for (const s of steps) topLevel(s);
+    } else if (open && open.label === group) for (const s of steps) open.step.steps.push(s);
+    else {
+      open = { label: group, step: { group: escapeInterpolation(group), steps: [...steps] } };
+      topLevel(open.step as unknown as YamlValue);
+    }
+  }
 
   const doc: Record<string, YamlValue> = {};
   const env = envBlock(pipeline.env, [], 'env', diagnostics);
   if (env) doc.env = env;
   const vendor = pipeline.vendor?.buildkite ?? {};
   for (const [k, v] of Object.entries(vendor)) if (!vendorOptionKeys.has(k) && k !== 'steps') doc[k] = v as YamlValue;
-  doc.steps = [...steps, ...(Array.isArray(vendor.steps) ? (vendor.steps as YamlValue[]) : [])];
   if (hasErrors(diagnostics)) return { files: [], diagnostics };
-  const contents = `${hashHeader(emitOptions.source)}${metadataComments(pipeline)}${toYaml(doc)}`;
+  // `steps` is the last key written (integer-like vendor keys sort first anyway), so the document is its other keys, then the steps.
+  if (batch.length > 0) chunks.push(stepLines(batch));
+  if (Array.isArray(vendor.steps) && vendor.steps.length > 0) chunks.push(stepLines(vendor.steps as YamlValue[]));
+  const head = Object.values(doc).some((v) => v !== undefined) ? toYaml(doc) : '';
+  const body = chunks.length > 0 ? `steps:\n${chunks.join('')}` : 'steps: []\n';
+  const contents = `${hashHeader(emitOptions.source)}${metadataComments(pipeline)}${head}${body}`;
   return { files: [{ path: pipelinePath, contents }], diagnostics };
 }
