@@ -1,8 +1,9 @@
 /**
- * Load a ci.config.ts without the TypeScript compiler: sucrase strips the types
- * (pure JS, ~30 ms to load, line numbers kept), and the result is cached by
- * content hash under node_modules/.cache/polyci, so a warm run loads no
- * transpiler at all. `@polyci/core` inside the config resolves to the copy
+ * Load a ci.config.ts without the TypeScript compiler. A config that is JavaScript
+ * apart from its imports, exports and simple type forms is turned into CommonJS by
+ * `fastTranspile` (one pass, no cache needed); anything else goes through sucrase
+ * (pure JS, ~30 ms to load, line numbers kept), whose result is cached by content
+ * hash under node_modules/.cache/polyci, so a warm run loads no transpiler at all. `@polyci/core` inside the config resolves to the copy
  * bundled in the CLI, so the config and the CLI agree on one IR.
  */
 import { createHash } from 'node:crypto';
@@ -13,8 +14,9 @@ import { dirname, join, resolve } from 'node:path';
 import { Script } from 'node:vm';
 import * as core from '@polyci/core';
 import { diagnostic, type Diagnostic } from '@polyci/core';
+import { fastTranspile } from './fast-transpile';
 
-const transpilerVersion = 'sucrase-3.35.1:1';
+const transpilerVersion = 'sucrase-3.35.1+fast:2';
 
 /** The project's node_modules/.cache/polyci, else the user's cache directory. */
 function cacheDir(fromFile: string): string | undefined {
@@ -29,26 +31,74 @@ function cacheDir(fromFile: string): string | undefined {
   return home ? join(home, 'polyci') : undefined;
 }
 
-/** TypeScript source to CommonJS, from the cache when this exact source was seen before. */
-function transpile(file: string, source: string): string {
-  const hash = createHash('sha256').update(transpilerVersion).update('\0').update(source).digest('hex');
-  const dir = cacheDir(file);
-  const cached = dir && join(dir, `${hash}.js`);
-  if (cached && existsSync(cached)) return readFileSync(cached, 'utf8');
+/** Above this size, hashing the source and reading the cache beats scanning it again. */
+const largeConfig = 1 << 20;
+
+const wrap = (code: string): string => `(function (exports, require, module, __filename, __dirname) {${code}\n})`;
+
+function writeCache(path: string, data: string | Buffer): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch {
+    // a read-only tree only loses the cache
+  }
+}
+
+function sucrase(file: string, source: string): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { transform } = require('sucrase') as typeof import('sucrase');
-  const code = transform(source, { transforms: ['typescript', 'imports'], filePath: file, production: true }).code;
-  if (cached && dir) {
+  return transform(source, { transforms: ['typescript', 'imports'], filePath: file, production: true }).code;
+}
+
+/** The fast scanner's CommonJS if V8 accepts it, else sucrase's. */
+function transpile(file: string, source: string): { code: string; script?: Script } {
+  const fast = fastTranspile(source);
+  if (fast !== undefined) {
     try {
-      mkdirSync(dir, { recursive: true });
-      const tmp = `${cached}.${process.pid}.tmp`;
-      writeFileSync(tmp, code);
-      renameSync(tmp, cached);
+      return { code: fast, script: new Script(wrap(fast), { filename: file }) };
     } catch {
-      // a read-only tree only loses the cache
+      // TypeScript the scanner does not know: sucrase reads it, or reports the error.
     }
   }
-  return code;
+  return { code: sucrase(file, source) };
+}
+
+/**
+ * The compiled config, and a callback to run once it has run. A small config is
+ * transpiled every time (no hash, no cache: cheaper than both) unless it needs sucrase,
+ * whose output is cached by content hash. A large one is cached by content hash with
+ * V8's code cache beside it (made after the run, so it holds the config's own function):
+ * compiling an 18 MB literal config costs V8 more than any step after it.
+ */
+function compileConfig(file: string, source: string): { script: Script; after?: () => void } {
+  const large = source.length >= largeConfig;
+  if (!large) {
+    const fast = transpile(file, source);
+    if (fast.script) return { script: fast.script };
+  }
+  const key = createHash('sha256').update(`${transpilerVersion}\0${process.version}\0`).update(source).digest('hex');
+  const dir = cacheDir(file);
+  const js = dir && join(dir, `${key}.js`);
+  const v8 = dir && join(dir, `${key}.v8`);
+  let code: string;
+  let script: Script | undefined;
+  if (js && existsSync(js)) {
+    code = readFileSync(js, 'utf8');
+  } else {
+    const made = large ? transpile(file, source) : { code: sucrase(file, source) };
+    code = made.code;
+    script = made.script;
+    if (js) writeCache(js, code);
+  }
+  if (!large) return { script: script ?? new Script(wrap(code), { filename: file }) };
+  const cachedData = !script && v8 && existsSync(v8) ? readFileSync(v8) : undefined;
+  script ??= new Script(wrap(code), { filename: file, cachedData });
+  const compiled = script;
+  const fresh = !cachedData || compiled.cachedDataRejected === true;
+  return { script: compiled, after: fresh && v8 ? () => writeCache(v8, compiled.createCachedData()) : undefined };
 }
 
 class ConfigError extends Error {
@@ -84,7 +134,6 @@ function locate(error: unknown, file: string): { line?: number; column?: number 
 function loadModule(file: string, seen: Map<string, unknown>): unknown {
   if (seen.has(file)) return seen.get(file);
   const source = readFileSync(file, 'utf8');
-  const code = transpile(file, source);
   const mod = new Module(file);
   mod.filename = file;
   mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(dirname(file));
@@ -100,9 +149,10 @@ function loadModule(file: string, seen: Map<string, unknown>): unknown {
     return fallback(id);
   };
   // Wrapped on the first line, so stack frames and syntax errors keep the file's own line numbers.
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${code}\n})`, { filename: file });
+  const { script, after } = compileConfig(file, source);
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
   wrapper.call(mod.exports, mod.exports, requireFromConfig, mod, file, dirname(file));
+  after?.();
   seen.set(file, mod.exports);
   return mod.exports;
 }
