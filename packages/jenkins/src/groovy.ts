@@ -16,8 +16,14 @@ function escapeChar(c: string, multiline: boolean): string {
   return simpleEscapes[c] ?? c;
 }
 
+// The tests first: most strings need no escape, and a replace with a callback costs
+// far more than a test (a large pipeline quotes hundreds of thousands of strings).
+const singleQuotedEscapes = /[\\'\n\r\t\b\f]/;
+const tripleQuotedEscapes = /[\\'\r\b\f]/;
+
 /** A single-quoted Groovy string ('...') that reads back as exactly `value`. */
 export function groovySingleQuoted(value: string): string {
+  if (!singleQuotedEscapes.test(value)) return `'${value}'`;
   return `'${value.replace(/[\\'\n\r\t\b\f]/g, (c) => escapeChar(c, false))}'`;
 }
 
@@ -29,7 +35,7 @@ export function groovySingleQuoted(value: string): string {
  * starts on its own line without gaining a character.
  */
 export function groovyTripleQuoted(value: string): string {
-  const body = value.replace(/[\\'\r\b\f]/g, (c, at: number) => (c === "'" ? (at === value.length - 1 || value[at + 1] === "'" ? "\\'" : "'") : escapeChar(c, true)));
+  const body = !tripleQuotedEscapes.test(value) ? value : value.replace(/[\\'\r\b\f]/g, (c, at: number) => (c === "'" ? (at === value.length - 1 || value[at + 1] === "'" ? "\\'" : "'") : escapeChar(c, true)));
   const quotes = "'''";
   return value.includes('\n') ? `${quotes}\\\n${body}${quotes}` : `${quotes}${body}${quotes}`;
 }
