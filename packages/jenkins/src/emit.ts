@@ -71,13 +71,24 @@ function literalEnv(env: Record<string, string>): EnvEntry[] {
   return Object.keys(env).map((name) => ({ name, value: env[name] }));
 }
 
-function stageEnvironment(pipeline: Pipeline, job: Job): EnvEntry[] {
+function stageEnvironment(job: Job, builtins: BuiltinVariable[], secrets: string[]): EnvEntry[] {
   const entries = new Map<string, EnvEntry>();
-  for (const b of usedBuiltins(pipeline, job)) entries.set(b, { name: b, builtin: builtinSources[b] });
-  for (const e of literalEnv(job.env)) entries.set(e.name, e);
+  for (const b of builtins) entries.set(b, { name: b, builtin: builtinSources[b] });
+  for (const name of Object.keys(job.env)) entries.set(name, { name, value: job.env[name] });
   // Credentials by id: Jenkins binds the secret and masks it in the log; its value is never written.
-  for (const name of jobSecrets(job)) entries.set(name, { name, credential: name });
+  for (const name of secrets) entries.set(name, { name, credential: name });
   return [...entries.values()];
+}
+
+/** What one emit shares between its stages. */
+interface EmitState {
+  pipeline: Pipeline;
+  options: JenkinsOptions;
+  diagnostics: Diagnostic[];
+  /** Pod YAML by what the pod is made of (see podYaml). */
+  pods: Map<string, string>;
+  /** Each job's secrets, for the environment names checked after the stages. */
+  secrets: Map<string, string[]>;
 }
 
 /** Does a step need the job's Docker daemon? */
@@ -117,7 +128,7 @@ function stepViews(job: Job, id: string, plan: ContainerPlan, diagnostics: Diagn
 /** Consecutive steps that run in the same container go into one `container(...)` block. */
 function inContainers(steps: { container?: string; step: StepView }[]): StepView[] {
   const out: StepView[] = [];
-  let current: { name: string; steps: StepView[] } | undefined;
+  let current: { template: 'step-container'; name: string; steps: StepView[] } | undefined;
   for (const { container, step } of steps) {
     if (!container) {
       current = undefined;
@@ -125,8 +136,8 @@ function inContainers(steps: { container?: string; step: StepView }[]): StepView
       continue;
     }
     if (!current || current.name !== container) {
-      current = { name: container, steps: [] };
-      out.push({ template: 'step-container', ...current });
+      current = { template: 'step-container', name: container, steps: [] };
+      out.push(current);
     }
     current.steps.push(step);
   }
@@ -137,12 +148,17 @@ function nodeAgent(job: Job): AgentView {
   return job.runner?.labels && job.runner.labels.length > 0 ? { template: 'agent-label', label: labelExpression(job.runner.labels) } : { template: 'agent-any' };
 }
 
-function stageOf(pipeline: Pipeline, id: string, name: string, options: JenkinsOptions, diagnostics: Diagnostic[]): StageView {
+function stageOf(state: EmitState, id: string, name: string): StageView {
+  const { pipeline, options, diagnostics } = state;
   const job = pipeline.jobs[id];
   const plan = planContainers(job, options.agent === 'docker' ? 'alias' : 'localhost');
   // The host socket is a Docker node's, not a pod's: such a job runs on a Docker node either way.
   const docker = options.agent === 'docker' || plan.hostSocket !== undefined;
-  diagnostics.push(...strategyDiagnostics(job, id, plan, options), ...droppedFields(pipeline, job, id, plan, options));
+  const builtins = usedBuiltins(pipeline, job);
+  const secrets = jobSecrets(job);
+  state.secrets.set(id, secrets);
+  strategyDiagnostics(job, id, plan, options, diagnostics);
+  droppedFields(job, id, plan, options, builtins, secrets, diagnostics);
   const steps = stepViews(job, id, plan, diagnostics);
 
   let agent: AgentView;
@@ -158,7 +174,7 @@ function stageOf(pipeline: Pipeline, id: string, name: string, options: JenkinsO
     agent = nodeAgent(job);
     body = steps.map((s) => s.step);
   } else {
-    agent = { template: 'agent-kubernetes', yaml: podYaml(plan) };
+    agent = { template: 'agent-kubernetes', yaml: podYaml(plan, state.pods) };
     body = inContainers(steps);
   }
 
@@ -175,7 +191,7 @@ function stageOf(pipeline: Pipeline, id: string, name: string, options: JenkinsO
     name,
     job: name === id ? undefined : id,
     agent,
-    environment: stageEnvironment(pipeline, job),
+    environment: stageEnvironment(job, builtins, secrets),
     steps: body,
     artifacts: job.artifacts?.paths ?? [],
   };
@@ -209,8 +225,10 @@ export function emitJenkins(pipeline: Pipeline, emitOptions?: EmitOptions): Emit
   const names = stageNames(pipeline);
   const taken = new Set(names.values());
   const stages: JenkinsfileView['stages'] = [];
-  for (const level of jobLevels(pipeline)) {
-    const views = level.map((id) => stageOf(pipeline, id, names.get(id)!, options, diagnostics));
+  const state: EmitState = { pipeline, options, diagnostics, pods: new Map(), secrets: new Map() };
+  const levels = jobLevels(pipeline);
+  for (const level of levels) {
+    const views = level.map((id) => stageOf(state, id, names.get(id)!));
     if (views.length === 1) {
       stages.push(views[0]);
       continue;
@@ -223,7 +241,7 @@ export function emitJenkins(pipeline: Pipeline, emitOptions?: EmitOptions): Emit
     taken.add(group);
     stages.push({ name: group, parallel: views });
   }
-  diagnostics.push(...pipelineDiagnostics(pipeline));
+  pipelineDiagnostics(pipeline, levels, state.secrets, diagnostics);
   const view: JenkinsfileView = {
     header: headerLines(options.source),
     name: pipeline.name,
@@ -235,22 +253,26 @@ export function emitJenkins(pipeline: Pipeline, emitOptions?: EmitOptions): Emit
   return { files: [{ path: 'Jenkinsfile', contents: renderJenkinsfile(view) }], diagnostics };
 }
 
-function reservedEnvironmentNames(pipeline: Pipeline): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const check = (name: string, path: (string | number)[]) => {
-    if (!isEnvironmentName(name)) out.push(diagnostic('PCI030', 'error', `"${name}" is a Groovy keyword and cannot be a variable of a Jenkinsfile environment block`, { path: formatPath(path), hint: 'rename the variable (environment variables are usually upper case)' }));
+function reservedEnvironmentNames(pipeline: Pipeline, secretsOf: Map<string, string[]>, out: Diagnostic[]): void {
+  // Thousands of jobs reuse a few names; the path is spelled only for a name that fails.
+  const valid = new Map<string, boolean>();
+  const bad = (name: string): boolean => {
+    let ok = valid.get(name);
+    if (ok === undefined) valid.set(name, (ok = isEnvironmentName(name)));
+    return !ok;
   };
-  for (const name of Object.keys(pipeline.env)) check(name, ['env', name]);
+  const report = (name: string, path: (string | number)[]) => {
+    out.push(diagnostic('PCI030', 'error', `"${name}" is a Groovy keyword and cannot be a variable of a Jenkinsfile environment block`, { path: formatPath(path), hint: 'rename the variable (environment variables are usually upper case)' }));
+  };
+  for (const name of Object.keys(pipeline.env)) if (bad(name)) report(name, ['env', name]);
   for (const [id, job] of Object.entries(pipeline.jobs)) {
-    for (const name of Object.keys(job.env)) check(name, ['jobs', id, 'env', name]);
-    for (const name of jobSecrets(job)) check(name, ['jobs', id, 'secrets']);
+    for (const name of Object.keys(job.env)) if (bad(name)) report(name, ['jobs', id, 'env', name]);
+    for (const name of secretsOf.get(id) ?? jobSecrets(job)) if (bad(name)) report(name, ['jobs', id, 'secrets']);
   }
-  return out;
 }
 
 /** Jobs that, stage by stage, also wait for jobs of earlier levels that they do not need. */
-function levelWaits(pipeline: Pipeline): Diagnostic[] {
-  const levels = jobLevels(pipeline);
+function levelWaits(pipeline: Pipeline, levels: string[][]): Diagnostic[] {
   // Ancestor sets as bitsets, built in DAG order (parents first): n²/32 word operations
   // instead of n² set insertions, so a 10,000-job chain stays in milliseconds.
   const index = new Map<string, number>();
@@ -315,8 +337,9 @@ function levelWaits(pipeline: Pipeline): Diagnostic[] {
   ];
 }
 
-function pipelineDiagnostics(pipeline: Pipeline): Diagnostic[] {
-  const out: Diagnostic[] = [...reservedEnvironmentNames(pipeline), ...levelWaits(pipeline)];
+function pipelineDiagnostics(pipeline: Pipeline, levels: string[][], secretsOf: Map<string, string[]>, out: Diagnostic[]): void {
+  reservedEnvironmentNames(pipeline, secretsOf, out);
+  out.push(...levelWaits(pipeline, levels));
   const t = pipeline.triggers;
   const branchSource = 'a Jenkinsfile cannot choose what triggers it: configure the branch source of the multibranch job (discovery behaviours, filter by name, build strategies)';
   if (t.push?.branches) out.push(diagnostic('PCI031', 'warning', 'push branch filters are not written to the Jenkinsfile', { path: 'triggers.push.branches', hint: branchSource }));
@@ -325,5 +348,4 @@ function pipelineDiagnostics(pipeline: Pipeline): Diagnostic[] {
   for (const key of Object.keys(pipeline.vendor?.jenkins ?? {})) {
     out.push(diagnostic('PCI031', 'warning', `vendor.jenkins.${key} has no place in the emitted Jenkinsfile`, { path: formatPath(['vendor', 'jenkins', key]), hint: 'express it in the IR, or as a Jenkins vendor step' }));
   }
-  return out;
 }

@@ -47,16 +47,32 @@ function containerOf(c: JobContainer): YamlValue {
   };
 }
 
-/** The pod YAML of a job. */
-export function podYaml(plan: ContainerPlan): string {
+/**
+ * The pod YAML of a job. `memo`, one per emit, maps what the pod is made of (the plan's
+ * containers and the socket path, as JSON) to its YAML: the jobs of a large pipeline
+ * share a few pod shapes, and writing YAML costs far more than naming its input.
+ */
+export function podYaml(plan: ContainerPlan, memo?: Map<string, string>): string {
+  if (!memo) return writePod(plan);
+  const key = JSON.stringify([plan.containers, socketPath(plan)]);
+  let yaml = memo.get(key);
+  if (yaml === undefined) {
+    yaml = writePod(plan);
+    memo.set(key, yaml);
+  }
+  return yaml;
+}
+
+function socketPath(plan: ContainerPlan): string | undefined {
+  return plan.strategy && 'path' in plan.strategy ? plan.strategy.path : '/var/run/docker.sock';
+}
+
+function writePod(plan: ContainerPlan): string {
   const volumes: YamlValue[] = [];
   const used = new Set(plan.containers.flatMap((c) => c.mounts.map((m) => m.volume)));
   if (used.has('docker-certs')) volumes.push({ name: 'docker-certs', emptyDir: {} });
   if (used.has('docker-data')) volumes.push({ name: 'docker-data', emptyDir: {} });
-  if (used.has('docker-socket')) {
-    const path = plan.strategy && 'path' in plan.strategy ? plan.strategy.path : '/var/run/docker.sock';
-    volumes.push({ name: 'docker-socket', hostPath: { path, type: 'Socket' } });
-  }
+  if (used.has('docker-socket')) volumes.push({ name: 'docker-socket', hostPath: { path: socketPath(plan), type: 'Socket' } });
   // Services are reached by their alias, as on every other target: in a pod that is localhost.
   const aliases = plan.containers.filter((c) => c.role === 'service' && c.alias).map((c) => c.alias!);
   const pod: YamlValue = {

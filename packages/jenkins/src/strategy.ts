@@ -6,11 +6,10 @@ import { diagnostic, formatPath, type Diagnostic, type Job } from '@polyci/core'
 import type { ContainerPlan } from './containers';
 import type { JenkinsOptions } from './options';
 
-export function strategyDiagnostics(job: Job, id: string, plan: ContainerPlan, options: JenkinsOptions): Diagnostic[] {
+export function strategyDiagnostics(job: Job, id: string, plan: ContainerPlan, options: JenkinsOptions, out: Diagnostic[]): void {
   const s = plan.strategy;
-  if (!s) return [];
+  if (!s) return;
   const at = formatPath(['jobs', id, 'docker']);
-  const out: Diagnostic[] = [];
   const kubernetes = options.agent === 'kubernetes' && !plan.hostSocket;
   if (s.strategy === 'socket') {
     out.push(diagnostic('PCI030', 'warning', `job "${id}" runs in a docker agent with the node's Docker socket mounted: it needs a Jenkins node with Docker, and every build there controls that node's daemon${options.agent === 'kubernetes' ? ' (a Kubernetes pod template cannot say this safely, so this job leaves Kubernetes)' : ''}`, { path: at, hint: 'prefer kaniko or buildkit (a plain pod) or dind-rootless; if the socket stays, give these jobs dedicated nodes by runner.labels' }));
@@ -32,5 +31,4 @@ export function strategyDiagnostics(job: Job, id: string, plan: ContainerPlan, o
   if (s.strategy === 'buildkit') {
     out.push(diagnostic('PCI030', 'info', `job "${id}" runs rootless BuildKit with seccomp and AppArmor unconfined (no privilege)`, { path: at, hint: 'rootless BuildKit needs them to create its user namespace' }));
   }
-  return out;
 }
