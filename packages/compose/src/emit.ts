@@ -77,6 +77,8 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null &
 export function manualJobs(pipeline: Pipeline): Set<string> {
   // In DAG order, every need is decided before the jobs that need it: linear, and no recursion.
   const manual = new Set<string>();
+  // Only a manual job starts the profile: without one, no need to order the jobs.
+  if (!Object.values(pipeline.jobs).some((job) => job.conditions?.manual === true)) return manual;
   for (const level of jobLevels(pipeline)) {
     for (const id of level) {
       const job = pipeline.jobs[id];
@@ -104,16 +106,22 @@ interface JobServices {
   diagnostics: Diagnostic[];
 }
 
+/** Has the object an own key: Object.keys(o).length > 0 without the array. */
+function hasKeys(o: object): boolean {
+  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) return true;
+  return false;
+}
+
 function jobServices(pipeline: Pipeline, jobId: string, job: Job, manual: boolean): JobServices {
   const at = (...rest: (string | number)[]) => formatPath(['jobs', jobId, ...rest]);
-  const diagnostics: Diagnostic[] = [...jobDrops(jobId, job)];
+  const diagnostics: Diagnostic[] = jobDrops(jobId, job);
   const strategy = jobStrategy(job);
   const parts = strategyParts(jobId, strategy);
-  if (parts) diagnostics.push(...parts.diagnostics);
+  if (parts) for (const d of parts.diagnostics) diagnostics.push(d);
   const script = runnerScript(jobId, job, strategy, parts?.prelude);
-  diagnostics.push(...script.diagnostics);
+  for (const d of script.diagnostics) diagnostics.push(d);
   const { sidecars, diagnostics: sidecarDiagnostics } = jobSidecars(jobId, job, parts?.daemon !== undefined);
-  diagnostics.push(...sidecarDiagnostics);
+  for (const d of sidecarDiagnostics) diagnostics.push(d);
 
   let image: string;
   if (parts?.imageRequired) {
@@ -130,20 +138,23 @@ function jobServices(pipeline: Pipeline, jobId: string, job: Job, manual: boolea
 
   const environment: Record<string, string | null> = {};
   const generated = new Set<string>();
-  for (const [k, v] of Object.entries(parts?.runnerEnv ?? {})) {
-    environment[k] = literal(v);
-    generated.add(k);
-  }
-  const userEnv: [string, string, string][] = [
-    ...Object.entries(pipeline.env).map(([k, v]): [string, string, string] => [k, v, formatPath(['env', k])]),
-    ...Object.entries(job.env).map(([k, v]): [string, string, string] => [k, v, at('env', k)]),
-  ];
-  for (const [k, v, path] of userEnv) {
-    if (generated.has(k)) {
-      diagnostics.push(diagnostic('PCI030', 'warning', `${k} overrides the value the "${strategy?.strategy}" strategy needs (${environment[k]})`, { path, hint: `remove ${k}: polyci sets it so that the job reaches its builder` }));
+  if (parts) {
+    for (const k of Object.keys(parts.runnerEnv)) {
+      environment[k] = literal(parts.runnerEnv[k]);
+      generated.add(k);
     }
-    environment[k] = literal(v);
   }
+  // The pipeline's env, then the job's; a path is only spelled out for a finding.
+  const userEnv = (env: Record<string, string>, path: (k: string) => string) => {
+    for (const k of Object.keys(env)) {
+      if (generated.has(k)) {
+        diagnostics.push(diagnostic('PCI030', 'warning', `${k} overrides the value the "${strategy?.strategy}" strategy needs (${environment[k]})`, { path: path(k), hint: `remove ${k}: polyci sets it so that the job reaches its builder` }));
+      }
+      environment[k] = literal(env[k]);
+    }
+  };
+  userEnv(pipeline.env, (k) => formatPath(['env', k]));
+  userEnv(job.env, (k) => at('env', k));
   for (const name of usedBuiltins(pipeline, job)) environment[name] = fromEnvironment(name, builtinFallback);
   for (const name of jobSecretNames(job)) {
     if (name in environment) {
@@ -155,10 +166,11 @@ function jobServices(pipeline: Pipeline, jobId: string, job: Job, manual: boolea
 
   const dependsOn: ComposeDependsOn = {};
   for (const need of job.needs) dependsOn[runnerService(need)] = { condition: 'service_completed_successfully' };
-  Object.assign(dependsOn, parts?.runnerDependsOn ?? {});
+  if (parts) Object.assign(dependsOn, parts.runnerDependsOn);
   for (const s of sidecars) dependsOn[s.name] = { condition: 'service_started' };
 
-  const volumes = [...(script.checkout ? [`${workspaceSource}:${workspaceDir}`] : []), ...(parts?.runnerVolumes ?? [])];
+  const volumes = script.checkout ? [`${workspaceSource}:${workspaceDir}`] : [];
+  if (parts) for (const v of parts.runnerVolumes) volumes.push(v);
 
   const runnerResources = strategy && parts?.imageRequired && 'resources' in strategy && strategy.resources ? strategy.resources : job.runner?.resources;
   if (strategy && parts?.imageRequired && 'resources' in strategy && strategy.resources && job.runner?.resources) {
@@ -167,66 +179,95 @@ function jobServices(pipeline: Pipeline, jobId: string, job: Job, manual: boolea
   const { limits, unreadable } = composeLimits(runnerResources);
   for (const u of unreadable) diagnostics.push(diagnostic('PCI030', 'warning', `${u} is not a quantity compose can limit; the job runs without that limit`, { path: at('runner', 'resources'), hint: 'use Kubernetes quantities such as 500m / 2 (cpu) and 512Mi / 2Gi (memory)' }));
 
+  // Built key by key in the order the file shows them, without a spread per optional key.
   const profiles = manual ? [manualProfile] : undefined;
-  let runner: ComposeService = {
-    image,
-    ...(profiles ? { profiles } : {}),
-    ...(job.name !== undefined ? { labels: { [jobNameLabel]: literal(job.name) } } : {}),
-    security_opt: parts ? parts.runnerSecurityOpt : [noNewPrivileges],
-    entrypoint: runnerEntrypoint,
-    command: [literal(script.script)],
-    working_dir: workspaceDir,
-    ...(Object.keys(environment).length > 0 ? { environment } : {}),
-    ...(volumes.length > 0 ? { volumes } : {}),
-    ...(Object.keys(dependsOn).length > 0 ? { depends_on: dependsOn } : {}),
-    networks: { [jobNetwork(jobId)]: {} },
-    ...limits,
-  };
+  let runner: ComposeService = { image };
+  if (profiles) runner.profiles = profiles;
+  if (job.name !== undefined) runner.labels = { [jobNameLabel]: literal(job.name) };
+  runner.security_opt = parts ? parts.runnerSecurityOpt : [noNewPrivileges];
+  runner.entrypoint = runnerEntrypoint;
+  runner.command = [literal(script.script)];
+  runner.working_dir = workspaceDir;
+  if (hasKeys(environment)) runner.environment = environment;
+  if (volumes.length > 0) runner.volumes = volumes;
+  if (hasKeys(dependsOn)) runner.depends_on = dependsOn;
+  runner.networks = { [jobNetwork(jobId)]: {} };
+  if (limits.cpus !== undefined) runner.cpus = limits.cpus;
+  if (limits.mem_limit !== undefined) runner.mem_limit = limits.mem_limit;
   // vendor.compose: keys for the runner, and (as the importer keeps them) keys for the
   // daemon under x-polyci-daemon and for service containers under x-polyci-services.<alias>
-  const { [daemonVendorKey]: daemonVendor, [servicesVendorKey]: servicesVendor, ...vendor } = job.vendor?.compose ?? {};
-  for (const key of Object.keys(vendor)) {
-    if (key in runner && !(Array.isArray(runner[key]) && Array.isArray(vendor[key])) && !(isPlainObject(runner[key]) && isPlainObject(vendor[key]))) {
-      diagnostics.push(diagnostic('PCI030', 'info', `vendor.compose.${key} replaces the ${key} polyci writes`, { path: at('vendor', 'compose', key) }));
+  const jobVendor = job.vendor?.compose;
+  let daemonVendor: unknown;
+  let servicesVendor: unknown;
+  if (jobVendor) {
+    let vendor: Record<string, unknown>;
+    ({ [daemonVendorKey]: daemonVendor, [servicesVendorKey]: servicesVendor, ...vendor } = jobVendor);
+    for (const key of Object.keys(vendor)) {
+      if (key in runner && !(Array.isArray(runner[key]) && Array.isArray(vendor[key])) && !(isPlainObject(runner[key]) && isPlainObject(vendor[key]))) {
+        diagnostics.push(diagnostic('PCI030', 'info', `vendor.compose.${key} replaces the ${key} polyci writes`, { path: at('vendor', 'compose', key) }));
+      }
     }
+    runner = mergeVendor(runner, vendor) as ComposeService;
   }
-  runner = mergeVendor(runner, vendor) as ComposeService;
 
   const services: [string, ComposeService][] = [[runnerService(jobId), runner]];
   if (parts?.daemon) {
-    let daemon: ComposeService = { ...(profiles ? { profiles } : {}), ...parts.daemon.service };
+    let daemon: ComposeService = profiles ? { profiles, ...parts.daemon.service } : parts.daemon.service;
     if (isPlainObject(daemonVendor)) daemon = mergeVendor(daemon, daemonVendor) as ComposeService;
     else if (daemonVendor !== undefined) diagnostics.push(diagnostic('PCI030', 'warning', `vendor.compose.${daemonVendorKey} must be a map of keys for the daemon service`, { path: at('vendor', 'compose', daemonVendorKey) }));
     services.push([parts.daemon.name, daemon]);
   } else if (daemonVendor !== undefined) {
     diagnostics.push(diagnostic('PCI031', 'warning', `vendor.compose.${daemonVendorKey} is left out: the job's strategy has no daemon service`, { path: at('vendor', 'compose', daemonVendorKey) }));
   }
-  const perService = isPlainObject(servicesVendor) ? servicesVendor : {};
+  const perService = isPlainObject(servicesVendor) ? servicesVendor : undefined;
   for (const s of sidecars) {
-    const alias = s.name.slice(jobId.length + 1);
-    const extra = perService[alias];
-    services.push([s.name, mergeVendor({ ...(profiles ? { profiles } : {}), ...s.service }, isPlainObject(extra) ? extra : {}) as ComposeService]);
+    const extra = perService?.[s.name.slice(jobId.length + 1)];
+    const service = profiles ? { profiles, ...s.service } : s.service;
+    services.push([s.name, isPlainObject(extra) ? (mergeVendor(service, extra) as ComposeService) : service]);
   }
-  for (const alias of Object.keys(perService)) {
-    if (!job.services.some((svc) => svc.alias === alias)) diagnostics.push(diagnostic('PCI031', 'warning', `vendor.compose.${servicesVendorKey}.${alias} names no service of the job; left out`, { path: at('vendor', 'compose', servicesVendorKey) }));
+  if (perService) {
+    for (const alias of Object.keys(perService)) {
+      if (!job.services.some((svc) => svc.alias === alias)) diagnostics.push(diagnostic('PCI031', 'warning', `vendor.compose.${servicesVendorKey}.${alias} names no service of the job; left out`, { path: at('vendor', 'compose', servicesVendorKey) }));
+    }
   }
   return { services, volumes: parts?.volumes ?? [], diagnostics };
 }
 
 /** The compose document of a pipeline, and every finding on the way. */
 export function composeDocument(pipeline: Pipeline): { document: ComposeFile; diagnostics: Diagnostic[] } {
-  const diagnostics = [...pipelineDrops(pipeline)];
-  const manual = manualJobs(pipeline);
   const services: Record<string, ComposeService> = {};
+  return buildDocument(pipeline, services, (batch) => {
+    for (const [name, service] of batch) services[name] = service;
+  });
+}
+
+/**
+ * The document with `services` as given: the services go to `write` a few jobs at a
+ * time, in order, before the document is put together, so that a caller can either
+ * fill `services` or write them and let them go (see emitCompose).
+ */
+function buildDocument(
+  pipeline: Pipeline,
+  services: Record<string, ComposeService>,
+  write: (batch: [string, ComposeService][], diagnostics: Diagnostic[]) => void,
+): { document: ComposeFile; diagnostics: Diagnostic[] } {
+  const diagnostics = pipelineDrops(pipeline);
+  const manual = manualJobs(pipeline);
   const networks: Record<string, Record<string, never>> = {};
   const volumes: Record<string, Record<string, never>> = {};
-  for (const [jobId, job] of Object.entries(pipeline.jobs)) {
-    const parts = jobServices(pipeline, jobId, job, manual.has(jobId));
-    diagnostics.push(...parts.diagnostics);
-    for (const [name, service] of parts.services) services[name] = service;
+  let batch: [string, ComposeService][] = [];
+  for (const jobId of Object.keys(pipeline.jobs)) {
+    const parts = jobServices(pipeline, jobId, pipeline.jobs[jobId], manual.has(jobId));
+    for (const d of parts.diagnostics) diagnostics.push(d);
+    for (const service of parts.services) batch.push(service);
     networks[jobNetwork(jobId)] = {};
     for (const v of parts.volumes) volumes[v] = {};
+    if (batch.length >= servicesPerBatch) {
+      write(batch, diagnostics);
+      batch = [];
+    }
   }
+  if (batch.length > 0) write(batch, diagnostics);
   const extension: Record<string, unknown> = { name: literal(pipeline.name) };
   if (Object.keys(pipeline.env).length > 0) extension.env = Object.fromEntries(Object.entries(pipeline.env).map(([k, v]) => [k, literal(v)]));
   let document: ComposeFile = {
@@ -245,6 +286,21 @@ export function composeDocument(pipeline: Pipeline): { document: ComposeFile; di
   return { document, diagnostics };
 }
 
+/** Services per batch: enough to amortise a toYaml call, few enough that a batch's objects die young. */
+const servicesPerBatch = 500;
+
+/** A mapping's entries as YAML lines: what toYaml writes under `key:` of a document. */
+function entryLines(key: string, value: YamlValue): string {
+  return toYaml({ [key]: value }).slice(key.length + 2);
+}
+
+/**
+ * Job ids that keep service names distinct and in insertion order: no `.` (so no
+ * `<job>.<alias>` is another job's name) and not an array index (which JavaScript
+ * orders before other keys). Every checked id is one (irPatterns.identifier).
+ */
+const plainJobId = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
 /** Emit a checked pipeline as compose.yaml. */
 export function emitCompose(pipeline: Pipeline, options: EmitOptions = {}): EmitResult {
   const diagnostics: Diagnostic[] = [];
@@ -255,9 +311,47 @@ export function emitCompose(pipeline: Pipeline, options: EmitOptions = {}): Emit
       diagnostics.push(diagnostic('PCI032', 'warning', `unknown compose option "${key}"`, { hint: 'the compose target takes no options' }));
     }
   }
-  const { document, diagnostics: found } = composeDocument(pipeline);
+  // services is the bulk of the file: its entries are written as each batch of jobs is
+  // done, so 10,000 jobs' service objects are not all alive for one toYaml of the whole
+  // document. toYaml writes a mapping entry by entry, so the text is the same; the
+  // document's key order is kept by writing its other keys around the services. When
+  // the services map would not be the batches one after the other (a vendor services
+  // map merged over it, or job ids that are not plainJobId), the whole document is
+  // written at once instead.
+  const vendor = pipeline.vendor?.compose;
+  const streamed = !(vendor && Object.prototype.hasOwnProperty.call(vendor, 'services')) && Object.keys(pipeline.jobs).every((id) => plainJobId.test(id));
+  const chunks: string[] = [];
+  const all: Record<string, ComposeService> = {};
+  let checked = 0;
+  let failed = diagnostics.some((d) => d.severity === 'error');
+  const { document, diagnostics: found } = buildDocument(pipeline, streamed ? {} : all, (batch, sofar) => {
+    if (!streamed) {
+      for (const [name, service] of batch) all[name] = service;
+      return;
+    }
+    // Once there is an error no file is written: stop writing.
+    for (; checked < sofar.length; checked++) if (sofar[checked].severity === 'error') failed = true;
+    if (failed) return;
+    const entries: Record<string, ComposeService> = {};
+    for (const [name, service] of batch) entries[name] = service;
+    chunks.push(entryLines('services', entries as unknown as YamlValue));
+  });
   for (const d of found) diagnostics.push(d); // a loop: a large pipeline has more diagnostics than a call takes arguments
   if (diagnostics.some((d) => d.severity === 'error')) return { files: [], diagnostics };
-  const contents = `${hashHeader(options.source)}${usageComment}\n${toYaml(document as unknown as YamlValue)}`;
+  let yaml: string;
+  if (!streamed) yaml = toYaml(document as unknown as YamlValue);
+  else {
+    const before: Record<string, YamlValue> = {};
+    const after: Record<string, YamlValue> = {};
+    let side = before;
+    for (const key of Object.keys(document)) {
+      if (key === 'services') side = after;
+      else side[key] = document[key] as YamlValue;
+    }
+    const part = (o: Record<string, YamlValue>) => (Object.values(o).some((v) => v !== undefined) ? toYaml(o) : '');
+    const services = chunks.length > 0 ? `services:\n${chunks.join('')}` : 'services: {}\n';
+    yaml = `${part(before)}${services}${part(after)}`;
+  }
+  const contents = `${hashHeader(options.source)}${usageComment}\n${yaml}`;
   return { files: [{ path: composeFileName, contents }], diagnostics };
 }

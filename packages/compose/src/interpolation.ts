@@ -6,6 +6,8 @@
 
 /** A user string that the container must see exactly as the IR says it. */
 export function literal(value: string): string {
+  // Most strings hold no `$`; split and join would copy each of them.
+  if (!value.includes('$')) return value;
   return value.split('$').join('$$');
 }
 

@@ -27,7 +27,8 @@ export function stepNameLine(name: string): string {
 }
 
 /** One step as a nested shell, with its own environment as prefix assignments. */
-export function nestedShell(script: string, env: Record<string, string> = {}): string {
+export function nestedShell(script: string, env?: Record<string, string>): string {
+  if (!env) return `sh -ec ${shellQuote(script)}`;
   const assignments = Object.keys(env).map((k) => `${k}=${shellQuote(env[k])} `);
   return `${assignments.join('')}sh -ec ${shellQuote(script)}`;
 }
@@ -46,8 +47,10 @@ export function runnerScript(jobId: string, job: Job, strategy: ConcreteStrategy
   const lines = [...prelude];
   const diagnostics: Diagnostic[] = [];
   let checkout = false;
-  job.steps.forEach((step, i) => {
-    const at = formatPath(['jobs', jobId, 'steps', i]);
+  for (let i = 0; i < job.steps.length; i++) {
+    const step = job.steps[i];
+    // The path only for a finding: most steps have none.
+    const at = () => formatPath(['jobs', jobId, 'steps', i]);
     if (step.name !== undefined) lines.push(stepNameLine(step.name));
     if ('checkout' in step) {
       checkout = true;
@@ -56,7 +59,7 @@ export function runnerScript(jobId: string, job: Job, strategy: ConcreteStrategy
       if (depth !== undefined || submodules !== undefined) {
         diagnostics.push(
           diagnostic('PCI031', 'warning', 'compose mounts the working tree as it is: checkout depth and submodules do not apply', {
-            path: at,
+            path: at(),
             hint: 'run `git submodule update --init` (or fetch the history you need) before `docker compose up`',
           }),
         );
@@ -65,8 +68,8 @@ export function runnerScript(jobId: string, job: Job, strategy: ConcreteStrategy
       lines.push(nestedShell(step.run, step.env));
     } else if ('buildImage' in step) {
       if (!strategy) {
-        diagnostics.push(diagnostic('PCI030', 'error', 'a buildImage step needs a docker strategy', { path: at, hint: 'set `docker` on the job' }));
-        return;
+        diagnostics.push(diagnostic('PCI030', 'error', 'a buildImage step needs a docker strategy', { path: at(), hint: 'set `docker` on the job' }));
+        continue;
       }
       lines.push(nestedShell(buildImageCommands(step.buildImage, strategy).join('\n')));
     } else if (step.vendor.target === 'compose') {
@@ -75,12 +78,12 @@ export function runnerScript(jobId: string, job: Job, strategy: ConcreteStrategy
     } else {
       diagnostics.push(
         diagnostic('PCI031', 'warning', `the ${step.vendor.target} step is left out: it only exists on ${step.vendor.target}`, {
-          path: at,
+          path: at(),
           hint: 'add a `run` step that does the same thing locally, or accept that the compose run skips it',
         }),
       );
     }
-  });
+  }
   return { script: lines.join('\n'), checkout, diagnostics };
 }
 

@@ -19,28 +19,28 @@ export function jobSidecars(jobId: string, job: Job, hasDaemon: boolean): { side
   const sidecars: JobSidecar[] = [];
   const reserved = new Set([dindService(jobId), proxyService(jobId)]);
   const seen = new Set<string>();
-  job.services.forEach((svc, i) => {
-    const at = formatPath(['jobs', jobId, 'services', i, 'alias']);
+  for (let i = 0; i < job.services.length; i++) {
+    const svc = job.services[i];
     const name = sidecarService(jobId, svc.alias);
     if (reserved.has(name) || (hasDaemon && svc.alias === daemonAlias) || seen.has(svc.alias)) {
       diagnostics.push(
         diagnostic('PCI030', 'error', `service alias "${svc.alias}" clashes with ${seen.has(svc.alias) ? 'another service of the job' : "the job's Docker daemon in compose"}`, {
-          path: at,
+          path: formatPath(['jobs', jobId, 'services', i, 'alias']),
           hint: `rename the service (compose names it ${name} and reaches the daemon as "${daemonAlias}")`,
         }),
       );
-      return;
+      continue;
     }
     seen.add(svc.alias);
-    const service: ComposeService = {
-      image: literal(svc.image),
-      ...(svc.command ? { command: svc.command.map(literal) } : {}),
-      ...(svc.env && Object.keys(svc.env).length > 0 ? { environment: Object.fromEntries(Object.entries(svc.env).map(([k, v]) => [k, literal(v)])) } : {}),
-      // reachable from the job's network only; nothing is published on the developer's host.
-      ...(svc.ports && svc.ports.length > 0 ? { expose: svc.ports.map(String) } : {}),
-      networks: { [jobNetwork(jobId)]: { aliases: [svc.alias] } },
-    };
+    const service: ComposeService = { image: literal(svc.image) };
+    if (svc.command) service.command = svc.command.map(literal);
+    const env = svc.env;
+    // fromEntries, not assignment: a variable named __proto__ stays a key.
+    if (env && Object.keys(env).length > 0) service.environment = Object.fromEntries(Object.keys(env).map((k) => [k, literal(env[k])]));
+    // reachable from the job's network only; nothing is published on the developer's host.
+    if (svc.ports && svc.ports.length > 0) service.expose = svc.ports.map(String);
+    service.networks = { [jobNetwork(jobId)]: { aliases: [svc.alias] } };
     sidecars.push({ name, service });
-  });
+  }
   return { sidecars, diagnostics };
 }
