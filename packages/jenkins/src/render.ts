@@ -3,7 +3,7 @@
  * of thousands of stages rendered through template partials spent most of its time in
  * the template runtime (context copies, partial indentation by splitting every output).
  *
- * Every function takes `p`, the indentation of the lines it writes. Only polyci's own
+ * Every function appends to `o` and takes `p`, the indentation of the lines it writes. Only polyci's own
  * text and checked names are written bare; every IR string goes through groovy.ts.
  * A multi-line Groovy literal is written as is: its continuation lines are string
  * content, never indented.
@@ -51,129 +51,152 @@ function list(values: string[]): string {
   return out;
 }
 
-function environment(entries: EnvEntry[], p: string): string {
-  let out = `${p}environment {\n`;
+function environment(o: string[], entries: EnvEntry[], p: string): void {
+  o.push(p, 'environment {\n');
   for (const e of entries) {
-    if (e.credential) out += `${p}  ${e.name} = credentials(${str(e.credential)})\n`;
-    else if (e.builtin) out += `${p}  ${e.name} = ${envRef(e.builtin)}\n`;
-    else out += `${p}  ${e.name} = ${str(e.value)}\n`;
+    if (e.credential) o.push(p, '  ', e.name, ' = credentials(', str(e.credential), ')\n');
+    else if (e.builtin) o.push(p, '  ', e.name, ' = ', envRef(e.builtin), '\n');
+    else o.push(p, '  ', e.name, ' = ', str(e.value), '\n');
   }
-  return `${out}${p}}\n`;
+  o.push(p, '}\n');
 }
 
-function agent(a: AgentView, p: string): string {
+function agent(o: string[], a: AgentView, p: string): void {
   switch (a.template) {
     case 'agent-any':
-      return `${p}  agent any\n`;
+      o.push(p, '  agent any\n');
+      return;
     case 'agent-label':
-      return `${p}  agent {\n${p}    label ${str(a.label)}\n${p}  }\n`;
+      o.push(p, '  agent {\n', p, '    label ', str(a.label), '\n', p, '  }\n');
+      return;
     case 'agent-kubernetes':
-      return `${p}  agent {\n${p}    kubernetes {\n${p}      yaml ${str(a.yaml)}\n${p}    }\n${p}  }\n`;
-    case 'agent-docker': {
-      let out = `${p}  agent {\n${p}    docker {\n${p}      image ${str(a.image)}\n`;
-      if (a.args) out += `${p}      args ${str(a.args)}\n`;
-      if (a.label) out += `${p}      label ${str(a.label)}\n`;
-      return `${out}${p}    }\n${p}  }\n`;
-    }
+      o.push(p, '  agent {\n', p, '    kubernetes {\n', p, '      yaml ', str(a.yaml), '\n', p, '    }\n', p, '  }\n');
+      return;
+    case 'agent-docker':
+      o.push(p, '  agent {\n', p, '    docker {\n', p, '      image ', str(a.image), '\n');
+      if (a.args) o.push(p, '      args ', str(a.args), '\n');
+      if (a.label) o.push(p, '      label ', str(a.label), '\n');
+      o.push(p, '    }\n', p, '  }\n');
   }
 }
 
-function steps(views: StepView[], p: string): string {
-  let out = '';
-  for (const s of views) out += step(s, p);
-  return out;
+function steps(o: string[], views: StepView[], p: string): void {
+  for (const s of views) step(o, s, p);
 }
 
-function step(s: StepView, p: string): string {
+function step(o: string[], s: StepView, p: string): void {
   switch (s.template) {
     case 'step-sh':
-      return s.label ? `${p}sh(label: ${str(s.label)}, script: ${str(s.script)})\n` : `${p}sh ${str(s.script)}\n`;
+      if (s.label) o.push(p, 'sh(label: ', str(s.label), ', script: ', str(s.script), ')\n');
+      else o.push(p, 'sh ', str(s.script), '\n');
+      return;
     case 'step-raw':
-      return rawLines(s.groovy, p);
+      o.push(rawLines(s.groovy, p));
+      return;
     case 'step-checkout':
-      return `${p}checkout scm\n`;
+      o.push(p, 'checkout scm\n');
+      return;
     case 'step-container':
-      return `${p}container(${str(s.name)}) {\n${steps(s.steps, `${p}  `)}${p}}\n`;
+      o.push(p, 'container(', str(s.name), ') {\n');
+      steps(o, s.steps, `${p}  `);
+      o.push(p, '}\n');
+      return;
     case 'step-with-env':
-      return `${p}withEnv([${list(s.env)}]) {\n${steps(s.steps, `${p}  `)}${p}}\n`;
+      o.push(p, 'withEnv([', list(s.env), ']) {\n');
+      steps(o, s.steps, `${p}  `);
+      o.push(p, '}\n');
+      return;
     case 'step-docker-workflow': {
-      let out =
-        `${p}script {\n` +
-        `${p}  String polyciId = 'polyci-' + env.BUILD_TAG.replaceAll('[^A-Za-z0-9_.-]', '-') + ${str(s.suffix)}\n` +
-        `${p}  List polyciSidecars = []\n` +
-        `${p}  withEnv(['POLYCI_ID=' + polyciId]) {\n` +
-        `${p}    sh(label: 'polyci: create the build network', script: 'docker network create "$POLYCI_ID"')\n` +
-        `${p}    try {\n`;
+      o.push(
+        `${p}script {\n`,
+        `${p}  String polyciId = 'polyci-' + env.BUILD_TAG.replaceAll('[^A-Za-z0-9_.-]', '-') + ${str(s.suffix)}\n`,
+        `${p}  List polyciSidecars = []\n`,
+        `${p}  withEnv(['POLYCI_ID=' + polyciId]) {\n`,
+        `${p}    sh(label: 'polyci: create the build network', script: 'docker network create "$POLYCI_ID"')\n`,
+        `${p}    try {\n`,
+      );
       for (const c of s.sidecars) {
         const run = `polyciSidecars << docker.image(${str(c.image)}).run(${concat(c.args)}${c.command ? `, ${str(c.command)}` : ''})\n`;
-        out += c.env.length > 0 ? `${p}      withEnv([${list(c.env)}]) {\n${p}        ${run}${p}      }\n` : `${p}      ${run}`;
+        if (c.env.length > 0) o.push(p, '      withEnv([', list(c.env), ']) {\n', p, '        ', run, p, '      }\n');
+        else o.push(p, '      ', run);
       }
       for (const g of s.groups) {
-        out += g.image ? `${p}      docker.image(${str(g.image)}).inside(${concat(g.args)}) {\n${steps(g.steps, `${p}        `)}${p}      }\n` : steps(g.steps, `${p}      `);
+        if (g.image) {
+          o.push(p, '      docker.image(', str(g.image), ').inside(', concat(g.args), ') {\n');
+          steps(o, g.steps, `${p}        `);
+          o.push(p, '      }\n');
+        } else {
+          steps(o, g.steps, `${p}      `);
+        }
       }
-      return (
-        `${out}${p}    } finally {\n` +
-        `${p}      polyciSidecars.reverse().each { sidecar -> sidecar.stop() }\n` +
-        `${p}      sh(label: 'polyci: remove the build network', script: ${str(s.cleanup)})\n` +
-        `${p}    }\n${p}  }\n${p}}\n`
+      o.push(
+        `${p}    } finally {\n`,
+        `${p}      polyciSidecars.reverse().each { sidecar -> sidecar.stop() }\n`,
+        `${p}      sh(label: 'polyci: remove the build network', script: ${str(s.cleanup)})\n`,
+        `${p}    }\n${p}  }\n${p}}\n`,
       );
     }
   }
 }
 
-function stage(s: StageView, p: string): string {
-  let out = s.job ? rawLines(`// polyci job: ${s.job}`, p) : '';
-  out += `${p}stage(${str(s.name)}) {\n${agent(s.agent, p)}`;
+function stage(o: string[], s: StageView, p: string): void {
+  if (s.job) o.push(rawLines(`// polyci job: ${s.job}`, p));
+  o.push(p, 'stage(', str(s.name), ') {\n');
+  agent(o, s.agent, p);
   const when = s.when;
   if (when) {
-    out += `${p}  when {\n${p}    beforeAgent true\n`;
+    o.push(p, '  when {\n', p, '    beforeAgent true\n');
     // Several conditions: any of them (declarative ANDs the conditions of a when block).
     const q = when.any ? `${p}      ` : `${p}    `;
-    if (when.any) out += `${p}    anyOf {\n`;
-    for (const b of when.branches) out += `${q}branch ${str(b)}\n`;
-    if (when.tag) out += `${q}buildingTag()\n`;
-    if (when.any) out += `${p}    }\n`;
-    out += `${p}  }\n`;
+    if (when.any) o.push(p, '    anyOf {\n');
+    for (const b of when.branches) o.push(q, 'branch ', str(b), '\n');
+    if (when.tag) o.push(q, 'buildingTag()\n');
+    if (when.any) o.push(p, '    }\n');
+    o.push(p, '  }\n');
   }
-  if (s.input) out += `${p}  input {\n${p}    message ${str(s.input)}\n${p}  }\n`;
-  const o = s.options;
-  if (o) {
-    out += `${p}  options {\n`;
-    if (o.timeoutMinutes) out += `${p}    timeout(time: ${o.timeoutMinutes}, unit: 'MINUTES')\n`;
-    if (o.retry) out += `${p}    retry(${o.retry})\n`;
-    if (o.skipDefaultCheckout) out += `${p}    skipDefaultCheckout()\n`;
-    out += `${p}  }\n`;
+  if (s.input) o.push(p, '  input {\n', p, '    message ', str(s.input), '\n', p, '  }\n');
+  const opts = s.options;
+  if (opts) {
+    o.push(p, '  options {\n');
+    if (opts.timeoutMinutes) o.push(p, `    timeout(time: ${opts.timeoutMinutes}, unit: 'MINUTES')\n`);
+    if (opts.retry) o.push(p, `    retry(${opts.retry})\n`);
+    if (opts.skipDefaultCheckout) o.push(p, '    skipDefaultCheckout()\n');
+    o.push(p, '  }\n');
   }
-  if (s.environment.length > 0) out += environment(s.environment, `${p}  `);
-  out += `${p}  steps {\n${steps(s.steps, `${p}    `)}${p}  }\n`;
+  if (s.environment.length > 0) environment(o, s.environment, `${p}  `);
+  o.push(p, '  steps {\n');
+  steps(o, s.steps, `${p}    `);
+  o.push(p, '  }\n');
   if (s.artifacts.length > 0) {
-    out += `${p}  post {\n${p}    success {\n`;
-    for (const a of s.artifacts) out += `${p}      archiveArtifacts(artifacts: ${str(a)}, allowEmptyArchive: false)\n`;
-    out += `${p}    }\n${p}  }\n`;
+    o.push(p, '  post {\n', p, '    success {\n');
+    for (const a of s.artifacts) o.push(p, '      archiveArtifacts(artifacts: ', str(a), ', allowEmptyArchive: false)\n');
+    o.push(p, '    }\n', p, '  }\n');
   }
-  return `${out}${p}}\n`;
+  o.push(p, '}\n');
 }
 
 /** Render the Jenkinsfile view (see emit.ts) to text. */
 export function renderJenkinsfile(view: JenkinsfileView): string {
-  let out = '';
-  for (const line of view.header) out += `// ${comment(line)}\n`;
-  out += `// pipeline: ${groovySingleQuoted(view.name)}\npipeline {\n  agent none\n`;
+  // Pieces joined once: a 30 MB file built by `+=` is millions of intermediate strings.
+  const o: string[] = [];
+  for (const line of view.header) o.push('// ', comment(line), '\n');
+  o.push('// pipeline: ', groovySingleQuoted(view.name), '\npipeline {\n  agent none\n');
   if (view.triggers.length > 0) {
-    out += '  triggers {\n';
-    for (const cron of view.triggers) out += `    cron(${str(cron)})\n`;
-    out += '  }\n';
+    o.push('  triggers {\n');
+    for (const cron of view.triggers) o.push('    cron(', str(cron), ')\n');
+    o.push('  }\n');
   }
-  if (view.environment.length > 0) out += environment(view.environment, '  ');
-  out += '  stages {\n';
+  if (view.environment.length > 0) environment(o, view.environment, '  ');
+  o.push('  stages {\n');
   for (const s of view.stages) {
     if ('parallel' in s) {
-      out += `    stage(${str(s.name)}) {\n      parallel {\n`;
-      for (const v of s.parallel) out += stage(v, '        ');
-      out += '      }\n    }\n';
+      o.push('    stage(', str(s.name), ') {\n      parallel {\n');
+      for (const v of s.parallel) stage(o, v, '        ');
+      o.push('      }\n    }\n');
     } else {
-      out += stage(s, '    ');
+      stage(o, s, '    ');
     }
   }
-  return `${out}  }\n}\n`;
+  o.push('  }\n}\n');
+  return o.join('');
 }
