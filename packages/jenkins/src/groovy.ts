@@ -19,7 +19,7 @@ function escapeChar(c: string, multiline: boolean): string {
 // The tests first: most strings need no escape, and a replace with a callback costs
 // far more than a test (a large pipeline quotes hundreds of thousands of strings).
 const singleQuotedEscapes = /[\\'\n\r\t\b\f]/;
-const tripleQuotedEscapes = /[\\'\r\b\f]/;
+const controlEscapes = /[\\\r\b\f]/;
 
 /** A single-quoted Groovy string ('...') that reads back as exactly `value`. */
 export function groovySingleQuoted(value: string): string {
@@ -35,7 +35,9 @@ export function groovySingleQuoted(value: string): string {
  * starts on its own line without gaining a character.
  */
 export function groovyTripleQuoted(value: string): string {
-  const body = !tripleQuotedEscapes.test(value) ? value : value.replace(/[\\'\r\b\f]/g, (c, at: number) => (c === "'" ? (at === value.length - 1 || value[at + 1] === "'" ? "\\'" : "'") : escapeChar(c, true)));
+  let body = controlEscapes.test(value) ? value.replace(/[\\\r\b\f]/g, (c) => escapeChar(c, true)) : value;
+  // Escaping the characters above adds no quote and puts none next to one.
+  if (body.includes("'")) body = body.replace(/'(?='|$)/g, "\\'");
   const quotes = "'''";
   return value.includes('\n') ? `${quotes}\\\n${body}${quotes}` : `${quotes}${body}${quotes}`;
 }
