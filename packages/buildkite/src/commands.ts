@@ -6,11 +6,13 @@
  */
 import { shellQuote } from '@polyci/core';
 
+const echoUnsafe = /[\\\n\r]/;
+
 /** The log-group line of a named step. */
 export function logGroupLine(name: string): string {
   const title = `--- ${name}`;
   // dash's echo interprets backslashes; printf '%s' prints anything verbatim.
-  return /[\\\n\r]/.test(name) ? `printf '%s\\n' ${shellQuote(title)}` : `echo ${shellQuote(title)}`;
+  return echoUnsafe.test(name) ? `printf '%s\\n' ${shellQuote(title)}` : `echo ${shellQuote(title)}`;
 }
 
 /** Undo shellQuote for a single word, or undefined when it is not one. */

@@ -89,7 +89,8 @@ function stepOrder(pipeline: Pipeline): string[] {
   return early.concat(later);
 }
 
-function envBlock(env: Record<string, string>, builtins: string[], path: string, diagnostics: Diagnostic[]): Record<string, string> | undefined {
+/** `path` is called only for a finding: most env values reference nothing. */
+function envBlock(env: Record<string, string>, builtins: string[], path: () => string, diagnostics: Diagnostic[]): Record<string, string> | undefined {
   const out: Record<string, string> = {};
   for (const name of Object.keys(env)) {
     const value = env[name];
@@ -98,7 +99,7 @@ function envBlock(env: Record<string, string>, builtins: string[], path: string,
     if (others.length > 0) {
       diagnostics.push(
         diagnostic('PCI030', 'warning', `Buildkite passes env values literally: ${others.map((v) => `$${v}`).join(', ')} in ${name} is not expanded`, {
-          path: `${path}.${name}`,
+          path: `${path()}.${name}`,
           hint: 'reference the variable in the step script instead, where the shell expands it',
         }),
       );
@@ -125,6 +126,7 @@ export function mergeVendorPlugin(ours: unknown, vendor: unknown): unknown {
 }
 
 const reservedSecretName = /^(buildkite|bk)/i;
+const csvSpecial = /[,"]/;
 const uuidLike = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Has the object an own key: Object.keys(o).length > 0 without the array. */
@@ -154,7 +156,7 @@ function jobSteps(pipeline: Pipeline, id: string, job: Job, options: BuildkiteOp
     } else if ('buildImage' in step) {
       const body = buildImageCommands(step.buildImage, strategy!).join('\n');
       commands.push(escapeInterpolation(step.name ? `${logGroupLine(step.name)}\n${body}` : body));
-      if (strategy?.strategy === 'buildkit' && step.buildImage.tags.some((t) => /[,"]/.test(t))) {
+      if (strategy?.strategy === 'buildkit' && step.buildImage.tags.some((t) => csvSpecial.test(t))) {
         diagnostics.push(diagnostic('PCI030', 'warning', 'buildctl reads --output as CSV: a tag with a comma or a double quote is split or misread', { path: at('steps', i, 'buildImage', 'tags'), hint: 'image references hold no commas or quotes' }));
       }
     } else if ('checkout' in step) {
@@ -278,7 +280,7 @@ function jobSteps(pipeline: Pipeline, id: string, job: Job, options: BuildkiteOp
     steps.push(escapeDeep({ block: `Run ${job.name ?? id}?`, key, ...(job.needs.length > 0 ? { depends_on: [...job.needs] } : {}), ...conditions.keys }));
     dependsOn.push(key);
   }
-  const env = envBlock(job.env, usedBuiltins(pipeline, job), at('env'), diagnostics);
+  const env = envBlock(job.env, usedBuiltins(pipeline, job), () => at('env'), diagnostics);
   if (job.secrets.length > 0 && options.secretsFrom === 'buildkite') {
     diagnostics.push(diagnostic('PCI030', 'info', `job "${id}" reads the Buildkite secrets ${job.secrets.join(', ')}: they must exist in the cluster's Buildkite secrets`, { path: at('secrets'), hint: 'Buildkite secrets: https://buildkite.com/docs/pipelines/security/secrets/buildkite-secrets; or --option buildkite.secretsFrom=kubernetes' }));
   } else if (job.secrets.length > 0) {
@@ -391,7 +393,7 @@ export function emitBuildkite(pipeline: Pipeline, emitOptions: EmitOptions = {})
   }
 
   const doc: Record<string, YamlValue> = {};
-  const env = envBlock(pipeline.env, [], 'env', diagnostics);
+  const env = envBlock(pipeline.env, [], () => 'env', diagnostics);
   if (env) doc.env = env;
   const vendor = pipeline.vendor?.buildkite ?? {};
   for (const [k, v] of Object.entries(vendor)) if (!vendorOptionKeys.has(k) && k !== 'steps') doc[k] = v as YamlValue;
