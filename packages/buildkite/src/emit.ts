@@ -402,7 +402,9 @@ export function emitBuildkite(pipeline: Pipeline, emitOptions: EmitOptions = {})
   if (batch.length > 0) chunks.push(stepLines(batch));
   if (Array.isArray(vendor.steps) && vendor.steps.length > 0) chunks.push(stepLines(vendor.steps as YamlValue[]));
   const head = Object.values(doc).some((v) => v !== undefined) ? toYaml(doc) : '';
-  const body = chunks.length > 0 ? `steps:\n${chunks.join('')}` : 'steps: []\n';
+  // Concatenated, not joined: the writer flattens the text once anyway, and a join would copy it all first.
+  let body = chunks.length > 0 ? 'steps:\n' : 'steps: []\n';
+  for (const chunk of chunks) body += chunk;
   const contents = `${hashHeader(emitOptions.source)}${metadataComments(pipeline)}${head}${body}`;
   return { files: [{ path: pipelinePath, contents }], diagnostics };
 }

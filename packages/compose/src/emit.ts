@@ -349,7 +349,9 @@ export function emitCompose(pipeline: Pipeline, options: EmitOptions = {}): Emit
       else side[key] = document[key] as YamlValue;
     }
     const part = (o: Record<string, YamlValue>) => (Object.values(o).some((v) => v !== undefined) ? toYaml(o) : '');
-    const services = chunks.length > 0 ? `services:\n${chunks.join('')}` : 'services: {}\n';
+    // Concatenated, not joined: the writer flattens the text once anyway, and a join would copy it all first.
+    let services = chunks.length > 0 ? 'services:\n' : 'services: {}\n';
+    for (const chunk of chunks) services += chunk;
     yaml = `${part(before)}${services}${part(after)}`;
   }
   const contents = `${hashHeader(options.source)}${usageComment}\n${yaml}`;
