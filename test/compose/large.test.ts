@@ -5,6 +5,7 @@
  */
 import { toYaml, validatePipeline, type Pipeline, type PipelineInput, type YamlValue } from '@polyci/core';
 import { composeDocument, emitCompose, usageComment } from '@polyci/compose';
+import { byName, oneByName } from '../../packages/compose/src/names';
 
 function checked(input: PipelineInput): Pipeline {
   const r = validatePipeline(input);
@@ -54,5 +55,22 @@ describe('a pipeline larger than one batch of services', () => {
     const yaml = yamlOf(pipeline);
     expect(yaml).toBe(toYaml(composeDocument(pipeline).document as unknown as YamlValue));
     expect(yaml).toContain('\n  extra:\n    image: busybox\n');
+  });
+});
+
+describe('objects keyed by job and service names (byName)', () => {
+  it('are plain objects: Object.prototype, keys in insertion order, __proto__ a key', () => {
+    const o = byName<number>();
+    expect(Object.getPrototypeOf(o)).toBe(Object.prototype);
+    expect(Object.keys(o)).toEqual([]);
+    o.b = 1;
+    o.a = 2;
+    o.c = 3;
+    expect(Object.keys(o)).toEqual(['b', 'a', 'c']);
+    expect(toYaml(o)).toBe('b: 1\na: 2\nc: 3\n');
+    const p = oneByName('__proto__', { aliases: ['x'] });
+    expect(Object.getPrototypeOf(p)).toBe(Object.prototype);
+    expect(Object.keys(p)).toEqual(['__proto__']);
+    expect(oneByName('j1', 5)).toEqual({ j1: 5 });
   });
 });

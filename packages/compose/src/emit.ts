@@ -25,7 +25,7 @@ import {
 import { fromEnvironment, literal } from './interpolation';
 import type { ComposeFile } from './model/compose-file';
 import type { ComposeDependsOn, ComposeService } from './model/service';
-import { daemonVendorKey, jobNameLabel, jobNetwork, manualProfile, pipelineExtension, runnerService, servicesVendorKey, workspaceDir, workspaceSource } from './names';
+import { byName, daemonVendorKey, jobNameLabel, jobNetwork, manualProfile, oneByName, pipelineExtension, runnerService, servicesVendorKey, workspaceDir, workspaceSource } from './names';
 import { composeLimits } from './resources';
 import { runnerScript } from './script';
 import { jobSidecars } from './services';
@@ -164,7 +164,7 @@ function jobServices(pipeline: Pipeline, jobId: string, job: Job, manual: boolea
     environment[name] = null;
   }
 
-  const dependsOn: ComposeDependsOn = {};
+  const dependsOn: ComposeDependsOn = byName();
   for (const need of job.needs) dependsOn[runnerService(need)] = { condition: 'service_completed_successfully' };
   if (parts) Object.assign(dependsOn, parts.runnerDependsOn);
   for (const s of sidecars) dependsOn[s.name] = { condition: 'service_started' };
@@ -191,7 +191,7 @@ function jobServices(pipeline: Pipeline, jobId: string, job: Job, manual: boolea
   if (hasKeys(environment)) runner.environment = environment;
   if (volumes.length > 0) runner.volumes = volumes;
   if (hasKeys(dependsOn)) runner.depends_on = dependsOn;
-  runner.networks = { [jobNetwork(jobId)]: {} };
+  runner.networks = oneByName(jobNetwork(jobId), {});
   if (limits.cpus !== undefined) runner.cpus = limits.cpus;
   if (limits.mem_limit !== undefined) runner.mem_limit = limits.mem_limit;
   // vendor.compose: keys for the runner, and (as the importer keeps them) keys for the

@@ -37,6 +37,30 @@ export function sidecarService(jobId: string, alias: string): string {
   return `${jobId}.${alias}`;
 }
 
+/**
+ * An empty object for keys that are job or service names. V8 gives an object a hidden
+ * class per sequence of key names it was built with, so keys that differ in every job
+ * make new classes for every job (and one shared class's list of transitions grows with
+ * each job), which costs more than the rest of building the object. Deleting a key
+ * other than the last one added switches an object to a hash table instead: this is
+ * an ordinary {} (same prototype, same key order), only built faster.
+ */
+export function byName<T>(): Record<string, T> {
+  const o: Record<string, T | undefined> = { a: undefined, b: undefined };
+  delete o.a;
+  delete o.b;
+  return o as Record<string, T>;
+}
+
+/** `{ [name]: value }`, as byName builds it. */
+export function oneByName<T>(name: string, value: T): Record<string, T> {
+  // An assignment to __proto__ would set the prototype; the literal makes it a key.
+  if (name === '__proto__') return { [name]: value };
+  const o = byName<T>();
+  o[name] = value;
+  return o;
+}
+
 /** The private network of a job. */
 export function jobNetwork(jobId: string): string {
   return jobId;

@@ -6,7 +6,7 @@
 import { diagnostic, formatPath, type Diagnostic, type Job } from '@polyci/core';
 import { literal } from './interpolation';
 import type { ComposeService } from './model/service';
-import { daemonAlias, dindService, jobNetwork, proxyService, sidecarService } from './names';
+import { daemonAlias, dindService, jobNetwork, oneByName, proxyService, sidecarService } from './names';
 
 export interface JobSidecar {
   name: string;
@@ -39,7 +39,7 @@ export function jobSidecars(jobId: string, job: Job, hasDaemon: boolean): { side
     if (env && Object.keys(env).length > 0) service.environment = Object.fromEntries(Object.keys(env).map((k) => [k, literal(env[k])]));
     // reachable from the job's network only; nothing is published on the developer's host.
     if (svc.ports && svc.ports.length > 0) service.expose = svc.ports.map(String);
-    service.networks = { [jobNetwork(jobId)]: { aliases: [svc.alias] } };
+    service.networks = oneByName(jobNetwork(jobId), { aliases: [svc.alias] });
     sidecars.push({ name, service });
   }
   return { sidecars, diagnostics };

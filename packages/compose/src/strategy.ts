@@ -26,7 +26,7 @@ import {
 } from '@polyci/core';
 import { literal } from './interpolation';
 import type { ComposeDependsOn, ComposeHealthcheck, ComposeService } from './model/service';
-import { daemonAlias, dindService, jobNetwork, jobVolume, proxyService } from './names';
+import { daemonAlias, dindService, jobNetwork, jobVolume, oneByName, proxyService } from './names';
 import { composeLimits } from './resources';
 
 /** Inside the proxy container, where the host socket is mounted. */
@@ -109,7 +109,7 @@ function dindParts(jobId: string, s: Extract<ConcreteStrategy, { strategy: 'dind
     environment: daemonEnv(s),
     ...(daemonVolumes.length > 0 ? { volumes: daemonVolumes } : {}),
     healthcheck: daemonHealthcheck,
-    networks: { [jobNetwork(jobId)]: { aliases: [daemonAlias] } },
+    networks: oneByName(jobNetwork(jobId), { aliases: [daemonAlias] }),
     ...limits,
   };
   return {
@@ -119,7 +119,7 @@ function dindParts(jobId: string, s: Extract<ConcreteStrategy, { strategy: 'dind
     runnerEnv: clientEnv(s, daemonAlias),
     runnerVolumes,
     runnerSecurityOpt: [noNewPrivileges],
-    runnerDependsOn: { [dindService(jobId)]: { condition: 'service_healthy' } },
+    runnerDependsOn: oneByName(dindService(jobId), { condition: 'service_healthy' }),
     prelude: [],
     volumes,
     diagnostics,
@@ -159,7 +159,7 @@ export function strategyParts(jobId: string, strategy: ConcreteStrategy | undefi
         environment: daemonEnv(strategy),
         // the proxy only reads the socket; its allow-list is what limits the API.
         volumes: [`${literal(strategy.path)}:${proxySocketPath}:ro`],
-        networks: { [jobNetwork(jobId)]: { aliases: [daemonAlias] } },
+        networks: oneByName(jobNetwork(jobId), { aliases: [daemonAlias] }),
       };
       return {
         clientImage: images.client,
@@ -168,7 +168,7 @@ export function strategyParts(jobId: string, strategy: ConcreteStrategy | undefi
         runnerEnv: clientEnv(strategy, daemonAlias),
         runnerVolumes: [],
         runnerSecurityOpt: [noNewPrivileges],
-        runnerDependsOn: { [proxyService(jobId)]: { condition: 'service_started' } },
+        runnerDependsOn: oneByName(proxyService(jobId), { condition: 'service_started' }),
         // The proxy image has no healthcheck tool we can rely on: the runner waits for the API instead,
         // with a call the allow-list lets through.
         prelude: proxyWait ? [proxyWait] : [],
