@@ -17,6 +17,7 @@ export function shellQuote(literal: string): string {
 /** Quote a string for sh, keeping $NAME and ${NAME} references expandable. */
 export function shellWord(value: string): string {
   if (value === '') return "''";
+  if (!value.includes('$')) return shellQuote(value);
   let out = '';
   let last = 0;
   for (const m of value.matchAll(variableReference)) {
@@ -32,6 +33,7 @@ export function shellWord(value: string): string {
 /** Names of the variables a string references as $NAME or ${NAME}. */
 export function referencedVariables(value: string): string[] {
   const names: string[] = [];
+  if (!value.includes('$')) return names;
   for (const m of value.matchAll(variableReference)) names.push(m[1] ?? m[2]);
   return names;
 }

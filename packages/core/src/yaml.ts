@@ -17,15 +17,19 @@ export type YamlValue = string | number | boolean | null | undefined | YamlValue
 const needsEscape = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff]/;
 const needsEscapeGlobal = /[\u007f-\u009f\u2028\u2029\ufeff]/g;
 const plainChars = /^[A-Za-z0-9_./$~][A-Za-z0-9 _./@%+=:,$~()'"^\\-]*$/;
-const ambiguous = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~|=|<<)$/;
+const ambiguous = new Set('y Y yes Yes YES n N no No NO true True TRUE false False FALSE on On ON off Off OFF null Null NULL ~ = <<'.split(' '));
 // `e0` too: the yaml package's 1.1 float pattern makes every part optional.
 const numberLike = /^[-+]?(?:[0-9]|[eE][-+]?[0-9]+$|\.[0-9._]*(?:[eE][-+]?[0-9]+)?$|\.(?:inf|Inf|INF|nan|NaN|NAN)$)/;
 
 /** Is this string safe as a plain scalar with the same meaning in YAML 1.1 and 1.2? */
 function isPlainSafe(s: string): boolean {
   if (!plainChars.test(s)) return false;
-  if (s.endsWith(' ') || s.endsWith(':') || s.includes(': ') || s.includes('  ')) return false;
-  if (ambiguous.test(s) || numberLike.test(s)) return false;
+  const last = s.charCodeAt(s.length - 1);
+  if (last === 32 || last === 58 || s.includes(': ') || s.includes('  ')) return false;
+  if (s.length <= 5 && ambiguous.has(s)) return false;
+  // numberLike can only match from a digit, a sign, a dot or an exponent
+  const first = s.charCodeAt(0);
+  if (((first >= 48 && first <= 57) || first === 43 || first === 45 || first === 46 || first === 101 || first === 69) && numberLike.test(s)) return false;
   return true;
 }
 
@@ -38,11 +42,28 @@ function doubleQuoted(s: string): string {
 /** Can this multi-line string be a literal block without changing it? */
 function isBlockSafe(s: string): boolean {
   if (s.includes('\r') || needsEscape.test(s)) return false;
-  const lines = s.split('\n');
-  const firstContent = lines.find((l) => l !== '');
-  if (firstContent === undefined || firstContent.startsWith(' ')) return false;
-  // a line of spaces only would be read as an empty line
-  return !lines.some((l) => l !== '' && l.trim() === '' );
+  // The first line with content must not start with a space (it sets the block's
+  // indentation), and no line may hold only spaces/tabs (it would read as empty).
+  let sawContent = false;
+  let lineStart = 0;
+  for (let i = 0; i <= s.length; i++) {
+    if (i < s.length && s.charCodeAt(i) !== 10) continue;
+    if (i > lineStart) {
+      let blank = true;
+      for (let j = lineStart; j < i; j++) {
+        const c = s.charCodeAt(j);
+        if (c !== 32 && c !== 9 && c !== 11 && c !== 12 && c !== 0xa0 && c !== 0xfeff && c !== 0x1680 && !(c >= 0x2000 && c <= 0x200a) && c !== 0x202f && c !== 0x205f && c !== 0x3000) {
+          blank = false;
+          break;
+        }
+      }
+      if (blank) return false;
+      if (!sawContent && s.charCodeAt(lineStart) === 32) return false;
+      sawContent = true;
+    }
+    lineStart = i + 1;
+  }
+  return sawContent;
 }
 
 /** A scalar as it appears after `key: ` or `- `; multi-line blocks get their lines at `indent`. */
@@ -53,25 +74,41 @@ export function yamlScalar(value: string | number | boolean | null, indent = '')
     if (!Number.isFinite(value)) throw new TypeError(`cannot write ${value} as YAML`);
     return String(value);
   }
-  if (value.includes('\n') && isBlockSafe(value)) {
-    let body = value;
-    let chomp = '-';
-    if (body.endsWith('\n')) {
-      if (body.endsWith('\n\n')) chomp = '+';
-      else chomp = '';
-      body = body.slice(0, -1);
-    }
-    const pad = `${indent}  `;
-    return `|${chomp}\n${body
-      .split('\n')
-      .map((l) => (l === '' ? '' : pad + l))
-      .join('\n')}`;
+  if (value.includes('\n')) {
+    if (isBlockSafe(value)) return literalBlock(value, indent);
+    return doubleQuoted(value);
   }
-  return isPlainSafe(value) ? value : doubleQuoted(value);
+  let text = scalarCache.get(value);
+  if (text === undefined) {
+    text = isPlainSafe(value) ? value : doubleQuoted(value);
+    if (value.length <= 200) scalarCache.set(value, text);
+  }
+  return text;
 }
 
-// The same keys come back once per job: quote each once per document.
+function literalBlock(value: string, indent: string): string {
+  let body = value;
+  let chomp = '-';
+  if (body.endsWith('\n')) {
+    if (body.endsWith('\n\n')) chomp = '+';
+    else chomp = '';
+    body = body.slice(0, -1);
+  }
+  const pad = `${indent}  `;
+  let out = `|${chomp}`;
+  let lineStart = 0;
+  for (;;) {
+    const end = body.indexOf('\n', lineStart);
+    const line = end < 0 ? body.slice(lineStart) : body.slice(lineStart, end);
+    out += line === '' ? '\n' : `\n${pad}${line}`;
+    if (end < 0) return out;
+    lineStart = end + 1;
+  }
+}
+
+// The same keys and short values come back once per job: quote each once per document.
 let keyCache = new Map<string, string>();
+let scalarCache = new Map<string, string>();
 
 function keyText(key: string): string {
   let text = keyCache.get(key);
@@ -127,6 +164,7 @@ function writeSequence(out: string[], items: YamlValue[], indent: string): void 
 /** Write a JSON-shaped value as a YAML document (no trailing `---`), ending in a newline. */
 export function toYaml(value: YamlValue): string {
   keyCache = new Map();
+  scalarCache = new Map();
   const out: string[] = [];
   const empty = isEmptyCollection(value);
   if (empty) out.push(empty);

@@ -144,18 +144,20 @@ function buildkit(build: BuildImage): string[] {
   return lines;
 }
 
+// Every target asks for the same build's commands: build them once per build and builder.
+const commandCache = new WeakMap<BuildImage, Map<string, readonly string[]>>();
+
 /** The shell commands that carry out a build under a strategy. */
 export function buildImageCommands(build: BuildImage, strategy: ConcreteStrategy): string[] {
-  switch (strategy.strategy) {
-    case 'kaniko':
-      return kaniko(build);
-    case 'buildah':
-      return buildah(build);
-    case 'buildkit':
-      return buildkit(build);
-    default:
-      return dockerCli(build);
+  const builder = strategy.strategy === 'kaniko' || strategy.strategy === 'buildah' || strategy.strategy === 'buildkit' ? strategy.strategy : 'docker';
+  let byBuilder = commandCache.get(build);
+  if (!byBuilder) commandCache.set(build, (byBuilder = new Map()));
+  let lines = byBuilder.get(builder);
+  if (!lines) {
+    lines = builder === 'kaniko' ? kaniko(build) : builder === 'buildah' ? buildah(build) : builder === 'buildkit' ? buildkit(build) : dockerCli(build);
+    byBuilder.set(builder, lines);
   }
+  return lines.slice();
 }
 
 /** Environment a daemonless builder needs in its container. */
