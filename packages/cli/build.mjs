@@ -9,7 +9,8 @@
 //   chunk (dist/yaml.js, dist/chevrotain.js, dist/sucrase.js), loaded on first use through a
 //   shim of lazy getters.
 import { build } from 'esbuild';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
@@ -67,13 +68,17 @@ const main = await build({
   ...common,
   metafile: Boolean(process.env.POLYCI_BUILD_META),
   entryPoints: [here('./src/bin.ts')],
-  outfile: here('./dist/polyci.js'),
-  banner: { js: '#!/usr/bin/env node' },
+  outfile: here('./dist/main.js'),
   external: ['ts-morph'],
   alias: Object.fromEntries(packages.map((p) => [`@polyci/${p}`, here(`../${p}/src/index.ts`)])),
   define: { POLYCI_VERSION: JSON.stringify(pkg.version) },
   plugins: [await lazyChunks()],
 });
+// The `polyci` bin: a launcher that runs main.js with V8's code cache (see src/launcher.cjs),
+// keyed by the bundle's content so that a rebuilt bundle never meets an old cache.
+const buildId = createHash('sha256').update(readFileSync(here('./dist/main.js'))).digest('hex').slice(0, 16);
+writeFileSync(here('./dist/polyci.js'), readFileSync(here('./src/launcher.cjs'), 'utf8').replace('__POLYCI_BUILD_ID__', buildId));
+chmodSync(here('./dist/polyci.js'), 0o755);
 // POLYCI_BUILD_META=FILE: write esbuild's metafile, to see what the bundle is made of.
 if (process.env.POLYCI_BUILD_META) writeFileSync(process.env.POLYCI_BUILD_META, JSON.stringify(main.metafile));
 for (const [name, file] of Object.entries(sideChunks)) {
