@@ -332,7 +332,7 @@ export function emitCompose(pipeline: Pipeline, options: EmitOptions = {}): Emit
     // Once there is an error no file is written: stop writing.
     for (; checked < sofar.length; checked++) if (sofar[checked].severity === 'error') failed = true;
     if (failed) return;
-    const entries: Record<string, ComposeService> = {};
+    const entries = byName<ComposeService>();
     for (const [name, service] of batch) entries[name] = service;
     chunks.push(entryLines('services', entries as unknown as YamlValue));
   });
