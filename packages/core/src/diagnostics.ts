@@ -68,12 +68,14 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }
 
+const pathName = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
 /** Format an IR path from its segments: jobs.build.steps[2].run */
 export function formatPath(segments: readonly (string | number)[]): string {
   let out = '';
   for (const s of segments) {
     if (typeof s === 'number') out += `[${s}]`;
-    else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(s)) out += out ? `.${s}` : s;
+    else if (pathName.test(s)) out += out ? `.${s}` : s;
     else out += `[${JSON.stringify(s)}]`;
   }
   return out;
