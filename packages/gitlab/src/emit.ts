@@ -32,12 +32,13 @@ const maxWorkflowName = 255;
 /** File keys for job ids: an id that is a GitLab keyword (`image`, `cache` ...) gets another key. */
 export function jobKeys(ids: readonly string[]): Record<string, string> {
   const keys: Record<string, string> = {};
-  const taken = new Set<string>(ids);
+  let taken: Set<string> | undefined;
   for (const id of ids) {
-    if (!(globalKeywords as readonly string[]).includes(id)) {
+    if (!keywords.has(id)) {
       keys[id] = id;
       continue;
     }
+    taken ??= new Set<string>(ids);
     let key = `${id}-job`;
     while (taken.has(key)) key += '_';
     taken.add(key);
@@ -46,8 +47,18 @@ export function jobKeys(ids: readonly string[]): Record<string, string> {
   return keys;
 }
 
+const keywords: ReadonlySet<string> = new Set(globalKeywords);
+
 function escapeEnv(env: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.keys(env).map((k) => [k, escapeVariableValue(env[k])]));
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(env)) out[k] = escapeVariableValue(env[k]);
+  return out;
+}
+
+/** Has the object an own key: Object.keys(o).length > 0 without the array. */
+function hasKeys(o: object): boolean {
+  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) return true;
+  return false;
 }
 
 /** Does a job run only on some refs (so another job cannot simply need it)? */
@@ -55,19 +66,14 @@ function conditional(job: Job | undefined): boolean {
   return job?.conditions?.branches !== undefined || job?.conditions?.tags === true;
 }
 
-interface JobEmit {
-  doc: Record<string, YamlValue>;
-  meta: NonNullable<GitlabMeta['jobs']>[string];
-  diagnostics: Diagnostic[];
-}
+type JobMeta = NonNullable<GitlabMeta['jobs']>[string];
 
-function emitJob(pipeline: Pipeline, id: string, job: Job, stage: string, keys: Record<string, string>): JobEmit {
+/** One job's mapping; its findings go straight into `diagnostics`, its meta into `meta`. */
+function emitJob(pipeline: Pipeline, id: string, job: Job, stage: string, keys: Record<string, string>, meta: JobMeta, diagnostics: Diagnostic[]): Record<string, YamlValue> {
   const at = `jobs.${id}`;
-  const diagnostics: Diagnostic[] = [];
-  const meta: JobEmit['meta'] = {};
   const strategy = jobStrategy(job);
   const parts = strategy ? strategyParts(strategy, `${at}.docker`) : undefined;
-  if (parts) diagnostics.push(...parts.diagnostics);
+  if (parts) for (const d of parts.diagnostics) diagnostics.push(d);
 
   let image: YamlValue = job.image;
   if (parts && (parts.imageRequired || job.image === undefined)) {
@@ -79,36 +85,37 @@ function emitJob(pipeline: Pipeline, id: string, job: Job, stage: string, keys: 
 
   const services: YamlValue[] = [];
   if (parts?.service) services.push(parts.service as YamlValue);
-  job.services.forEach((s, i) => {
-    if (parts?.service && typeof parts.service !== 'string' && parts.service.alias === s.alias) {
+  const strategyService = parts?.service && typeof parts.service !== 'string' ? parts.service : undefined;
+  for (let i = 0; i < job.services.length; i++) {
+    const s = job.services[i];
+    if (strategyService && strategyService.alias === s.alias) {
       diagnostics.push(diagnostic('PCI030', 'error', `service alias "${s.alias}" is the alias of the ${strategy!.strategy} service`, { path: `${at}.services[${i}].alias`, hint: 'rename the service' }));
     }
     if (s.ports && s.ports.length > 0) {
       diagnostics.push(diagnostic('PCI031', 'info', `GitLab services expose every port at their alias; ports ${s.ports.join(', ')} need no declaration`, { path: `${at}.services[${i}].ports` }));
     }
-    services.push({
-      name: s.image,
-      alias: s.alias,
-      ...(s.env && Object.keys(s.env).length > 0 ? { variables: escapeEnv(s.env) } : {}),
-      ...(s.command ? { command: s.command } : {}),
-    });
-  });
+    const service: Record<string, YamlValue> = { name: s.image, alias: s.alias };
+    if (s.env && hasKeys(s.env)) service.variables = escapeEnv(s.env);
+    if (s.command) service.command = s.command;
+    services.push(service);
+  }
 
-  const { script, checkoutVariables, diagnostics: stepDiagnostics } = jobScript(id, job, strategy, parts?.waitForDaemon ?? false);
-  diagnostics.push(...stepDiagnostics);
+  const { script, checkoutVariables } = jobScript(id, job, strategy, parts?.waitForDaemon ?? false, diagnostics);
 
   const variables: Record<string, string> = {};
   for (const name of usedBuiltins(pipeline, job)) variables[name] = builtinSources[name];
-  Object.assign(variables, checkoutVariables, parts?.variables ?? {});
+  for (const k in checkoutVariables) variables[k] = checkoutVariables[k];
+  if (parts) for (const k in parts.variables) variables[k] = parts.variables[k];
   if (job.runner?.resources) {
     const limits = kubernetesLimits('', job.runner.resources);
-    for (const k of Object.keys(limits)) {
+    for (const k in limits) {
       if (variables[k] !== undefined) diagnostics.push(diagnostic('PCI030', 'warning', `runner.resources and docker.resources both set ${k}; the runner's value wins`, { path: `${at}.runner.resources` }));
     }
-    Object.assign(variables, limits);
+    for (const k in limits) variables[k] = limits[k];
     diagnostics.push(resourcesNote(`${at}.runner.resources`, 'job'));
   }
-  for (const [k, v] of Object.entries(job.env)) {
+  for (const k of Object.keys(job.env)) {
+    const v = job.env[k];
     if (variables[k] !== undefined && variables[k] !== v) {
       diagnostics.push(diagnostic('PCI030', 'warning', `env ${k} overrides the value polyci sets for this job (${variables[k]})`, { path: `${at}.env.${k}`, hint: 'rename the variable unless overriding it is the point' }));
     }
@@ -131,8 +138,13 @@ function emitJob(pipeline: Pipeline, id: string, job: Job, stage: string, keys: 
     diagnostics.push(diagnostic('PCI031', 'warning', 'GitLab picks runners by tags; runner.queue is not used', { path: `${at}.runner.queue`, hint: 'use runner.tags for GitLab' }));
   }
 
+  const needs: YamlValue[] = [];
   for (const n of job.needs) {
-    if (!conditional(pipeline.jobs[n])) continue;
+    if (!conditional(pipeline.jobs[n])) {
+      needs.push(keys[n] ?? n);
+      continue;
+    }
+    needs.push({ job: keys[n] ?? n, optional: true });
     // GitLab refuses to create a pipeline in which a job needs one its rules left out.
     diagnostics.push(
       diagnostic('PCI030', 'warning', `job "${id}" needs "${n}", which runs only on some branches or tags: GitLab cannot skip "${id}" with it, so the need is optional and "${id}" runs without "${n}" where "${n}" does not run`, {
@@ -141,28 +153,55 @@ function emitJob(pipeline: Pipeline, id: string, job: Job, stage: string, keys: 
       }),
     );
   }
-  const doc: Record<string, YamlValue> = {
-    stage,
-    needs: job.needs.map((n) => (conditional(pipeline.jobs[n]) ? { job: keys[n] ?? n, optional: true } : keys[n] ?? n)),
-    ...(job.runner?.tags ? { tags: job.runner.tags } : {}),
-    ...(image !== undefined ? { image } : {}),
-    ...(services.length > 0 ? { services } : {}),
-    ...(Object.keys(variables).length > 0 ? { variables } : {}),
-    ...(jobRules(job.conditions) ? { rules: jobRules(job.conditions) as YamlValue } : {}),
-    ...(job.timeoutMinutes !== undefined ? { timeout: `${job.timeoutMinutes}m` } : {}),
-    ...(job.retry !== undefined ? { retry: job.retry } : {}),
-    script,
-    ...(job.artifacts ? { artifacts: { paths: job.artifacts.paths, ...(job.artifacts.expireIn !== undefined ? { expire_in: job.artifacts.expireIn } : {}) } } : {}),
-    ...(job.cache ? { cache: { key: job.cache.key, paths: job.cache.paths } } : {}),
-  };
+  // Keys in the order GitLab users write them; assigned one by one, not spread.
+  const doc: Record<string, YamlValue> = { stage, needs };
+  if (job.runner?.tags) doc.tags = job.runner.tags;
+  if (image !== undefined) doc.image = image;
+  if (services.length > 0) doc.services = services;
+  if (hasKeys(variables)) doc.variables = variables;
+  const rules = jobRules(job.conditions);
+  if (rules) doc.rules = rules as YamlValue;
+  if (job.timeoutMinutes !== undefined) doc.timeout = `${job.timeoutMinutes}m`;
+  if (job.retry !== undefined) doc.retry = job.retry;
+  doc.script = script;
+  if (job.artifacts) {
+    const artifacts: Record<string, YamlValue> = { paths: job.artifacts.paths };
+    if (job.artifacts.expireIn !== undefined) artifacts.expire_in = job.artifacts.expireIn;
+    doc.artifacts = artifacts;
+  }
+  if (job.cache) doc.cache = { key: job.cache.key, paths: job.cache.paths };
   if (job.cache && (/[/\\]|%2F/i.test(job.cache.key) || job.cache.key === '.' || job.cache.key === '..')) {
     diagnostics.push(diagnostic('PCI030', 'error', `GitLab rejects the cache key "${job.cache.key}" (no / or \\, not . or ..)`, { path: `${at}.cache.key`, hint: 'use a key without slashes' }));
   }
-  for (const [k, v] of Object.entries(job.vendor?.gitlab ?? {})) {
-    if (doc[k] !== undefined) diagnostics.push(diagnostic('PCI032', 'info', `vendor.gitlab.${k} replaces the "${k}" polyci emits`, { path: `${at}.vendor.gitlab.${k}` }));
-    doc[k] = v as YamlValue;
+  const vendor = job.vendor?.gitlab;
+  if (vendor) {
+    for (const k of Object.keys(vendor)) {
+      if (doc[k] !== undefined) diagnostics.push(diagnostic('PCI032', 'info', `vendor.gitlab.${k} replaces the "${k}" polyci emits`, { path: `${at}.vendor.gitlab.${k}` }));
+      doc[k] = vendor[k] as YamlValue;
+    }
   }
-  return { doc, meta, diagnostics };
+  return doc;
+}
+
+/** Jobs per toYaml call: enough to amortise the call, few enough that a batch's objects die young. */
+const jobsPerBatch = 200;
+
+/** The YAML lines of a mapping, as toYaml writes them at the top of a document; '' when it writes no key. */
+function mappingLines(obj: Record<string, YamlValue>): string {
+  for (const k in obj) if (obj[k] !== undefined) return toYaml(obj);
+  return '';
+}
+
+/**
+ * Can the jobs be written in batches? toYaml writes a mapping key by key, so a batch
+ * of job keys is the same text as those keys' lines in the whole document, as long as
+ * the keys keep their places: no pipeline vendor key may replace a job (it would take
+ * the job's place), sort before the others (integer-like keys do), or be a name the
+ * document object inherits (its old `!== undefined` test sees those as set).
+ */
+function batchable(vendor: Record<string, unknown>, fileKeys: ReadonlySet<string>): boolean {
+  for (const k of Object.keys(vendor)) if (fileKeys.has(k) || /^[0-9]+$/.test(k) || k in Object.prototype) return false;
+  return true;
 }
 
 /** Emit `.gitlab-ci.yml` for a checked pipeline. */
@@ -171,12 +210,18 @@ export function emitGitlab(pipeline: Pipeline, options: EmitOptions = {}): EmitR
   const ids = Object.keys(pipeline.jobs);
   const keys = jobKeys(ids);
   const { stages, stageOf, diagnostics: stageDiagnostics } = pipelineStages(pipeline);
-  diagnostics.push(...stageDiagnostics);
+  for (const d of stageDiagnostics) diagnostics.push(d);
 
   const meta: GitlabMeta = {};
-  const renamed = Object.fromEntries(ids.filter((id) => keys[id] !== id).map((id) => [id, keys[id]]));
-  if (Object.keys(renamed).length > 0) meta.keys = renamed;
-  if (Object.keys(pipeline.policy).length > 0) meta.policy = pipeline.policy;
+  const renamed: Record<string, string> = {};
+  let anyRenamed = false;
+  for (const id of ids) {
+    if (keys[id] === id) continue;
+    renamed[id] = keys[id];
+    anyRenamed = true;
+  }
+  if (anyRenamed) meta.keys = renamed;
+  if (hasKeys(pipeline.policy)) meta.policy = pipeline.policy;
 
   const workflowName = escapeLiteral(pipeline.name);
   const workflow: Record<string, YamlValue> = {};
@@ -198,19 +243,42 @@ export function emitGitlab(pipeline: Pipeline, options: EmitOptions = {}): EmitR
   }
 
   const doc: Record<string, YamlValue> = { workflow, stages };
-  if (Object.keys(pipeline.env).length > 0) doc.variables = escapeEnv(pipeline.env);
+  if (hasKeys(pipeline.env)) doc.variables = escapeEnv(pipeline.env);
+  const headKeys = Object.keys(doc);
+
+  const vendor = pipeline.vendor?.gitlab ?? {};
+  const fileKeys = new Set<string>();
+  for (const id of ids) fileKeys.add(keys[id]);
+  const inBatches = batchable(vendor, fileKeys);
+  const chunks: string[] = [];
+  let batch: Record<string, YamlValue> = {};
+  let inBatch = 0;
 
   const jobMeta: NonNullable<GitlabMeta['jobs']> = {};
+  let anyJobMeta = false;
   const secretsByJob: string[] = [];
   for (const id of ids) {
     const job = pipeline.jobs[id];
-    const emitted = emitJob(pipeline, id, job, stageOf[id] ?? derivedStage(0), keys);
-    diagnostics.push(...emitted.diagnostics);
-    if (Object.keys(emitted.meta).length > 0) jobMeta[id] = emitted.meta;
+    const emittedMeta: JobMeta = {};
+    const jobDoc = emitJob(pipeline, id, job, stageOf.get(id) ?? derivedStage(0), keys, emittedMeta, diagnostics);
+    if (hasKeys(emittedMeta)) {
+      jobMeta[id] = emittedMeta;
+      anyJobMeta = true;
+    }
     if (job.secrets.length > 0) secretsByJob.push(`${id}: ${job.secrets.join(', ')}`);
-    doc[keys[id]] = emitted.doc;
+    if (!inBatches) {
+      doc[keys[id]] = jobDoc;
+      continue;
+    }
+    batch[keys[id]] = jobDoc;
+    if (++inBatch >= jobsPerBatch) {
+      chunks.push(mappingLines(batch));
+      batch = {};
+      inBatch = 0;
+    }
   }
-  if (Object.keys(jobMeta).length > 0) meta.jobs = jobMeta;
+  if (inBatch > 0) chunks.push(mappingLines(batch));
+  if (anyJobMeta) meta.jobs = jobMeta;
   if (secretsByJob.length > 0) {
     diagnostics.push(
       diagnostic('PCI030', 'info', `define these as masked, protected CI/CD variables (Settings > CI/CD > Variables); jobs read them by name: ${secretsByJob.join('; ')}`, {
@@ -219,7 +287,8 @@ export function emitGitlab(pipeline: Pipeline, options: EmitOptions = {}): EmitR
       }),
     );
   }
-  for (const [k, v] of Object.entries(pipeline.vendor?.gitlab ?? {})) {
+  for (const k of Object.keys(vendor)) {
+    const v = vendor[k];
     if (doc[k] !== undefined) diagnostics.push(diagnostic('PCI032', 'info', `vendor.gitlab.${k} replaces the "${k}" polyci emits`, { path: `vendor.gitlab.${k}` }));
     doc[k] = v as YamlValue;
     // A job kept whole (a trigger job) must find its stage in `stages`.
@@ -227,6 +296,16 @@ export function emitGitlab(pipeline: Pipeline, options: EmitOptions = {}): EmitR
     if (typeof stage === 'string' && !stages.includes(stage) && stage !== '.pre' && stage !== '.post') stages.push(stage);
   }
 
-  const header = hashHeader(options.source) + (Object.keys(meta).length > 0 ? metaLine(meta) : '');
-  return { files: [{ path: gitlabFile, contents: header + toYaml(doc) }], diagnostics };
+  const header = hashHeader(options.source) + (hasKeys(meta) ? metaLine(meta) : '');
+  if (!inBatches) return { files: [{ path: gitlabFile, contents: header + toYaml(doc) }], diagnostics };
+  // The document's own keys, then the jobs, then the vendor keys it did not have.
+  const head: Record<string, YamlValue> = {};
+  const tail: Record<string, YamlValue> = {};
+  for (const k of headKeys) head[k] = doc[k];
+  for (const k of Object.keys(doc)) if (!headKeys.includes(k)) tail[k] = doc[k];
+  // Concatenated, not joined: the writer flattens the text once anyway, and a join would copy it all first.
+  let text = mappingLines(head);
+  for (const chunk of chunks) text += chunk;
+  text += mappingLines(tail);
+  return { files: [{ path: gitlabFile, contents: header + (text === '' ? '{}\n' : text) }], diagnostics };
 }

@@ -54,7 +54,6 @@ export interface ScriptResult {
   script: string[];
   /** Variables the checkout step stands for (GitLab clones before the script runs). */
   checkoutVariables: Record<string, string>;
-  diagnostics: Diagnostic[];
 }
 
 function checkoutVariables(step: CheckoutStep | undefined): Record<string, string> {
@@ -66,45 +65,57 @@ function checkoutVariables(step: CheckoutStep | undefined): Record<string, strin
   return out;
 }
 
-/** A job's steps as script items, plus what its checkout means. */
-export function jobScript(jobId: string, job: Job, strategy: ConcreteStrategy | undefined, waitForDaemon: boolean): ScriptResult {
-  const diagnostics: Diagnostic[] = [];
+// A large pipeline names its steps with a few names over and over: spell each comment once.
+const nameComments = new Map<string, string>();
+
+function nameComment(name: string): string {
+  let comment = nameComments.get(name);
+  if (comment === undefined) {
+    if (nameComments.size >= 4096) nameComments.clear();
+    comment = stepNameComment(name);
+    nameComments.set(name, comment);
+  }
+  return comment;
+}
+
+/** A job's steps as script items, plus what its checkout means; findings go into `diagnostics`. */
+export function jobScript(jobId: string, job: Job, strategy: ConcreteStrategy | undefined, waitForDaemon: boolean, diagnostics: Diagnostic[]): ScriptResult {
   const script: string[] = [];
   let checkout: CheckoutStep | undefined;
   let waited = false;
-  job.steps.forEach((step, i) => {
-    const path = formatPath(['jobs', jobId, 'steps', i]);
-    const named = (body: string) => (step.name !== undefined ? `${stepNameComment(step.name)}\n${body}` : body);
+  // Spelled only for a finding.
+  const pathOf = (i: number) => `${formatPath(['jobs', jobId])}.steps[${i}]`;
+  for (let i = 0; i < job.steps.length; i++) {
+    const step = job.steps[i];
     if ('checkout' in step) {
       if (checkout) {
-        diagnostics.push(diagnostic('PCI030', 'warning', 'GitLab checks the repository out once, before the script: a second checkout step is dropped', { path, hint: 'remove the extra checkout step' }));
-        return;
+        diagnostics.push(diagnostic('PCI030', 'warning', 'GitLab checks the repository out once, before the script: a second checkout step is dropped', { path: pathOf(i), hint: 'remove the extra checkout step' }));
+        continue;
       }
       checkout = step;
-      if (script.length > 0) diagnostics.push(diagnostic('PCI030', 'warning', 'GitLab checks the repository out before the first command: this checkout step runs first, not in its place', { path, hint: 'make checkout the first step' }));
-      if (step.name !== undefined) diagnostics.push(diagnostic('PCI031', 'info', 'GitLab has no step for the checkout, so its name is not shown', { path: `${path}.name` }));
-      return;
+      if (script.length > 0) diagnostics.push(diagnostic('PCI030', 'warning', 'GitLab checks the repository out before the first command: this checkout step runs first, not in its place', { path: pathOf(i), hint: 'make checkout the first step' }));
+      if (step.name !== undefined) diagnostics.push(diagnostic('PCI031', 'info', 'GitLab has no step for the checkout, so its name is not shown', { path: `${pathOf(i)}.name` }));
+      continue;
     }
-    const usesDaemon = 'buildImage' in step || ('run' in step && callsDocker(step.run));
-    if (waitForDaemon && usesDaemon && !waited) {
+    if (waitForDaemon && !waited && ('buildImage' in step || ('run' in step && callsDocker(step.run)))) {
       script.push(readinessWait);
       waited = true;
     }
-    if ('run' in step) {
-      script.push(named(step.env && Object.keys(step.env).length > 0 ? withStepEnv(step.run, step.env) : step.run));
-    } else if ('buildImage' in step) {
-      script.push(named(buildImageCommands(step.buildImage, strategy ?? { strategy: 'dind', tls: true, cacheVolume: false }).join('\n')));
-    } else if (step.vendor.target === 'gitlab' && typeof step.vendor.step === 'string') {
-      script.push(named(step.vendor.step));
-    } else {
+    let body: string;
+    if ('run' in step) body = step.env && Object.keys(step.env).length > 0 ? withStepEnv(step.run, step.env) : step.run;
+    else if ('buildImage' in step) body = buildImageCommands(step.buildImage, strategy ?? { strategy: 'dind', tls: true, cacheVolume: false }).join('\n');
+    else if (step.vendor.target === 'gitlab' && typeof step.vendor.step === 'string') body = step.vendor.step;
+    else {
       diagnostics.push(
         diagnostic('PCI031', 'warning', step.vendor.target === 'gitlab' ? 'a GitLab vendor step must be a script string' : `a ${step.vendor.target} step has no meaning on GitLab and is dropped`, {
-          path: `${path}.vendor`,
+          path: `${pathOf(i)}.vendor`,
           hint: 'use a run step, or a vendor step with target "gitlab" and a shell string',
         }),
       );
+      continue;
     }
-  });
+    script.push(step.name !== undefined ? `${nameComment(step.name)}\n${body}` : body);
+  }
   if (script.length === 0) script.push(checkoutOnlyScript);
-  return { script, checkoutVariables: checkoutVariables(checkout), diagnostics };
+  return { script, checkoutVariables: checkoutVariables(checkout) };
 }
