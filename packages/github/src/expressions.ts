@@ -9,7 +9,8 @@ export const literalExpressionOpener = "${{ '${{' }}";
 
 /** A user string as GitHub must see it so that, evaluated, it is the string again. */
 export function escapeExpressions(value: string): string {
-  return value.split('${{').join(literalExpressionOpener);
+  // Most strings hold no opener: hand them back as they are, not as a copy.
+  return value.includes('${{') ? value.split('${{').join(literalExpressionOpener) : value;
 }
 
 /** The inverse of `escapeExpressions`, for what polyci wrote (and for importing). */

@@ -41,25 +41,20 @@ const runnerOwn = new Set(['HOME', 'PWD', 'PATH', 'USER', 'SHELL', 'HOSTNAME']);
 /** `docker run` of a builder image with the workspace, the variables its script reads, and the script itself from the environment. */
 export function builderRunCommand(image: string, build: BuildImage, strategy: ConcreteStrategy): string {
   const script = buildImageCommands(build, strategy).join('\n');
-  const env = Object.entries(builderEnv(strategy)).map(([k, v]) => `--env ${shellQuote(`${k}=${v}`)}`);
+  const builderVariables = builderEnv(strategy);
+  let command = `docker run --rm ${buildkitRunOptions}`;
+  for (const k of Object.keys(builderVariables)) command += ` --env ${shellQuote(`${k}=${builderVariables[k]}`)}`;
   // build secrets are read by name (env=NAME), not as $NAME
-  const passed = [...new Set([...referencedVariables(script), ...buildSecretsOf(build)])].filter((v) => !runnerOwn.has(v) && !(v in builderEnv(strategy)));
-  return [
-    'docker run --rm',
-    buildkitRunOptions,
-    ...env,
-    ...passed.map((v) => `--env ${v}`),
-    `--env ${builderScriptVariable}`,
-    '--volume "$PWD:/workspace" --workdir /workspace --entrypoint /bin/sh',
-    shellQuote(image),
-    `-ec 'eval "$${builderScriptVariable}"'`,
-  ].join(' ');
+  const passed = new Set(referencedVariables(script));
+  for (const name of buildSecretsOf(build)) passed.add(name);
+  for (const v of passed) if (!runnerOwn.has(v) && !(v in builderVariables)) command += ` --env ${v}`;
+  return `${command} --env ${builderScriptVariable} --volume "$PWD:/workspace" --workdir /workspace --entrypoint /bin/sh ${shellQuote(image)} -ec 'eval "$${builderScriptVariable}"'`;
 }
 
 /** A map of env values with every user string escaped. */
 export function escapedEnv(env: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) out[k] = escapeExpressions(v);
+  for (const k of Object.keys(env)) out[k] = escapeExpressions(env[k]);
   return out;
 }
 
@@ -80,13 +75,16 @@ export function readinessStep(): GithubStep {
   return { name: readinessStepName, run: readinessScript };
 }
 
-/** One IR step as workflow steps. */
-export function emitStep(step: Step, index: number, jobId: string, strategy: ConcreteStrategy | undefined, builder: StrategyParts['builder'], jobSecrets: string[], diagnostics: Diagnostic[]): GithubStep[] {
+const checkoutAction = actionRef('checkout');
+
+/** One IR step as workflow steps, pushed onto `steps`. */
+export function emitStep(step: Step, index: number, jobId: string, strategy: ConcreteStrategy | undefined, builder: StrategyParts['builder'], jobSecrets: string[], diagnostics: Diagnostic[], steps: GithubStep[]): void {
   const name = step.name !== undefined ? escapeExpressions(step.name) : undefined;
   if ('run' in step) {
     const out: GithubStep = { name, run: escapeExpressions(step.run) };
     if (step.env && Object.keys(step.env).length > 0) out.env = escapedEnv(step.env);
-    return [out];
+    steps.push(out);
+    return;
   }
   if ('checkout' in step) {
     const w: { [key: string]: YamlValue } = {};
@@ -94,29 +92,35 @@ export function emitStep(step: Step, index: number, jobId: string, strategy: Con
     if (step.checkout.submodules !== undefined) w.submodules = step.checkout.submodules;
     // Least privilege: the job's token is not left in .git/config for later steps.
     w['persist-credentials'] = false;
-    return [{ name, uses: actionRef('checkout'), with: w }];
+    steps.push({ name, uses: checkoutAction, with: w });
+    return;
   }
   if ('buildImage' in step) {
     if (!strategy) {
       diagnostics.push(diagnostic('PCI030', 'error', `job "${jobId}" builds an image but has no docker strategy`, { path: formatPath(['jobs', jobId, 'steps', index]), hint: 'validate the pipeline first (validatePipeline picks one)' }));
-      return [];
+      return;
     }
     const script = buildImageCommands(step.buildImage, strategy).join('\n');
     const env = secretEnv(buildSecretsOf(step.buildImage), jobSecrets);
     if (builder?.via === 'action') {
-      return [{ name, uses: `docker://${builder.image}`, env: { ...env, [builderScriptVariable]: escapeExpressions(script) }, with: { entrypoint: kanikoShell, args: kanikoArgs } }];
+      env[builderScriptVariable] = escapeExpressions(script);
+      steps.push({ name, uses: `docker://${builder.image}`, env, with: { entrypoint: kanikoShell, args: kanikoArgs } });
+      return;
     }
     if (builder?.via === 'docker-run') {
-      return [{ name, run: builderRunCommand(builder.image, step.buildImage, strategy), env: { ...env, [builderScriptVariable]: escapeExpressions(script) } }];
+      env[builderScriptVariable] = escapeExpressions(script);
+      steps.push({ name, run: builderRunCommand(builder.image, step.buildImage, strategy), env });
+      return;
     }
     const out: GithubStep = { name, run: escapeExpressions(script) };
     if (Object.keys(env).length > 0) out.env = env;
-    return [out];
+    steps.push(out);
+    return;
   }
   if (step.vendor.target === 'github' && step.vendor.step && typeof step.vendor.step === 'object' && !Array.isArray(step.vendor.step)) {
     const raw = step.vendor.step as { [key: string]: YamlValue };
-    return [{ ...(name !== undefined ? { name } : {}), ...raw }];
+    steps.push({ ...(name !== undefined ? { name } : {}), ...raw });
+    return;
   }
   diagnostics.push(diagnostic('PCI031', 'warning', `step ${index} of job "${jobId}" is a ${step.vendor.target} step, which has no meaning on GitHub and is left out`, { path: formatPath(['jobs', jobId, 'steps', index, 'vendor']), hint: 'write it as a run step, or add a GitHub step (vendor.target: github) with the same effect' }));
-  return [];
 }
