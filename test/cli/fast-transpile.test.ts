@@ -110,6 +110,9 @@ describe('fast config transpile', () => {
     ['a union across lines', "const u:\n  | string\n  | number = 5;\nexport default u;"],
     ['a ternary after a type', "const v = (1 as number) ? 'y' : 'n';\nexport default v;"],
     ['plain CommonJS', "module.exports = { config: 1 };"],
+    ['a call of a function named as after an if', "const r = [];\nfunction as(v) { r.push(v); }\nif (r) as(1)\nwhile (r.length !== 2) as(2)\nexport default r;"],
+    ['a call of a function named as after a block', "const r = [];\nfunction as(v) { r.push(v); }\nif (r) { r.push(0); } as(3)\nexport default r;"],
+    ['satisfies after object literals in every position', "const a = { x: 1 } satisfies object;\nconst b = [{ y: 2 } satisfies object, ({ z: 3 } satisfies object)];\nconst f = () => { return { w: 4 } satisfies object; };\nexport default { a, b, c: f() } satisfies object;"],
     ['a runtime error is the same error', "import { named } from 'cjs';\nexport default named.missing.deeper;"],
     ['a missing module is the same error', "import { named } from 'nowhere';\nexport default named;"],
   ];

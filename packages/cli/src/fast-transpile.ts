@@ -23,6 +23,17 @@ const BRACE = 1;
 const PAREN = 2;
 const BRACKET = 3;
 const TEMPLATE = 4; // inside `${ ... }` of a template literal
+const OBJECT = 5; // a brace that can only open an object literal
+const CONTROL = 6; // the parenthesis after if/while/for/with: a statement follows it
+
+/**
+ * Punctuators after which `{` opens an object literal, not a block. After any other
+ * token (`)`, `=>`, `;`, `else` ...) a `}` may close a block, and an `as` after it would
+ * start a statement: the scanner then reads `as` as a name and lets V8 decide.
+ */
+const objectBefore = new Set(['(', ',', ':', '=', '[', '?', '|', '&', '+', '-', '!', '~', '*', '%', '^'].map((c) => c.charCodeAt(0)));
+const controlWords = new Set(['if', 'while', 'for', 'with']);
+const objectAfterWords = new Set(['return', 'yield', 'await', 'typeof', 'void', 'delete', 'case', 'in', 'of', 'instanceof', 'throw']);
 
 /** Kinds of the previous significant token: whether an `as` after it is an operator. */
 const START = 0; // nothing yet, or an operator/punctuator: an expression may start here
@@ -31,7 +42,7 @@ const KEYWORD = 2; // a word after which an expression starts (`return as` reads
 
 const expressionKeywords = new Set([
   'return', 'typeof', 'void', 'delete', 'await', 'yield', 'case', 'in', 'of', 'instanceof', 'new', 'throw', 'else', 'do',
-  'extends', 'export', 'default', 'import', 'const', 'let', 'var',
+  'extends', 'export', 'default', 'import', 'const', 'let', 'var', 'function', 'class',
 ]);
 
 const isIdentStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36;
@@ -90,6 +101,12 @@ class Scanner {
   private defaultExport = false;
   /** The previous token is a `.` (or `?.`): a word here is a property name, not a variable. */
   private dot = false;
+  /** The last token was this punctuator (0: it was not a punctuator). */
+  private punct = 0;
+  /** The last token was `if`/`while`/`for`/`with`: a statement follows its parenthesis. */
+  private control = false;
+  /** The last token was a word after which `{` opens an object (`return {`, `export default {`). */
+  private expressionNext = false;
 
   constructor(private readonly src: string) {}
 
@@ -138,6 +155,9 @@ class Scanner {
     this.prev = kind;
     this.newline = false;
     this.dot = false;
+    this.punct = 0;
+    this.control = false;
+    this.expressionNext = false;
   }
 
   /** At a `/`: a comment, or unsure (division or a regular expression). */
@@ -201,33 +221,39 @@ class Scanner {
     const src = this.src;
     switch (c) {
       case 123 /* { */:
-        this.stack.push(BRACE);
+        this.stack.push(objectBefore.has(this.punct) || this.expressionNext ? OBJECT : BRACE);
         this.i++;
         this.token(START);
+        this.punct = c;
         return;
       case 40 /* ( */:
-        this.stack.push(PAREN);
+        this.stack.push(this.control ? CONTROL : PAREN);
         this.i++;
         this.token(START);
+        this.punct = c;
         return;
       case 91 /* [ */:
         this.stack.push(BRACKET);
         this.i++;
         this.token(START);
+        this.punct = c;
         return;
       case 125 /* } */: {
         const top = this.stack.pop();
         this.i++;
         if (top === TEMPLATE) return this.templateText();
-        if (top !== BRACE) unsure();
-        this.token(VALUE);
+        if (top !== BRACE && top !== OBJECT) unsure();
+        // Only an object literal's `}` surely ends an expression (`{...} satisfies T`).
+        this.token(top === OBJECT ? VALUE : START);
         return;
       }
-      case 41 /* ) */:
-        if (this.stack.pop() !== PAREN) unsure();
+      case 41 /* ) */: {
+        const top = this.stack.pop();
+        if (top !== PAREN && top !== CONTROL) unsure();
         this.i++;
-        this.token(VALUE);
+        this.token(top === CONTROL ? START : VALUE);
         return;
+      }
       case 93 /* ] */:
         if (this.stack.pop() !== BRACKET) unsure();
         this.i++;
@@ -255,6 +281,7 @@ class Scanner {
         }
         this.i++;
         this.token(START);
+        this.punct = c;
     }
   }
 
@@ -319,6 +346,10 @@ class Scanner {
     }
     if (!afterDot && this.imported.has(w)) this.used.add(w);
     this.token(expressionKeywords.has(w) ? KEYWORD : VALUE);
+    if (!afterDot) {
+      this.control = controlWords.has(w);
+      this.expressionNext = objectAfterWords.has(w);
+    }
   }
 
   /** After `const`/`let`/`var`: `name: Type =` loses its type. */
@@ -594,6 +625,7 @@ class Scanner {
       this.defaultExport = true;
       this.i = j + 7;
       this.token(KEYWORD);
+      this.expressionNext = true;
       return;
     }
     let nameAt = this.skipTrivia(j + w.length);
