@@ -3,8 +3,9 @@
  * apart from its imports, exports and simple type forms is turned into CommonJS by
  * `fastTranspile` (one pass, no cache needed); anything else goes through sucrase
  * (pure JS, ~30 ms to load, line numbers kept), whose result is cached by content
- * hash under node_modules/.cache/polyci, so a warm run loads no transpiler at all. `@polyci/core` inside the config resolves to the copy
- * bundled in the CLI, so the config and the CLI agree on one IR.
+ * hash under node_modules/.cache/polyci, so a warm run loads no transpiler at all.
+ * `@polyci/core` inside the config resolves to the copy bundled in the CLI, so the
+ * config and the CLI agree on one IR.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
