@@ -1,6 +1,7 @@
 // Per-step scaling, in process: the CPU time of each step of a compile (load the config,
 // validate, each target's emit, plan and write the files) at doubling job counts,
-// each size in a fresh process (no JIT or compile cache carried over), best of 2.
+// each size in a fresh process (no JIT or compile cache carried over), best of 3: one
+// step can take twice its time in a process where a JIT tier-up or a GC lands in it.
 // A step whose time more than doubles when the jobs double is (super)quadratic somewhere.
 //
 //   node bench/lib/steps.mjs --work DIR --sizes 2500,5000,10000,20000     (prints JSON)
@@ -109,7 +110,7 @@ if (opt.one) {
     // warm the config cache with the CLI's own loader
     spawnSync(process.execPath, ['-e', `require(${JSON.stringify(lib)}).loadConfig(${JSON.stringify(join(dir, 'ci.config.ts'))})`]);
     let best;
-    for (let rep = 0; rep < 2; rep++) {
+    for (let rep = 0; rep < 3; rep++) {
       const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--one', dir, '--lib', lib], { encoding: 'utf8', maxBuffer: 1 << 26 });
       if (r.status !== 0) throw new Error(r.stderr);
       const times = JSON.parse(r.stdout);
@@ -120,7 +121,7 @@ if (opt.one) {
     rmSync(join(dir, 'node_modules'), { recursive: true, force: true });
   }
   const steps = Object.keys(results[sizes[0]]);
-  const lines = [`per-step CPU time in process (ms, best of 2 fresh processes) at ${sizes.map((n) => n.toLocaleString('en')).join(' / ')} jobs, and growth per doubling:`];
+  const lines = [`per-step CPU time in process (ms, best of 3 fresh processes) at ${sizes.map((n) => n.toLocaleString('en')).join(' / ')} jobs, and growth per doubling:`];
   let worstDoubling = 0;
   let worstStep = '';
   for (const s of steps) {
