@@ -6,7 +6,8 @@
  */
 import {
   buildImageCommands,
-  daemonReadinessWait,
+  readinessWaitFor,
+  unwaitableDaemon,
   diagnostic,
   formatPath,
   hashHeader,
@@ -144,7 +145,12 @@ function jobSteps(pipeline: Pipeline, id: string, job: Job, options: BuildkiteOp
 
   // Commands: one entry per IR step, escaped; vendor entries are Buildkite text already and are not.
   const commands: string[] = [];
-  if (pod?.waitForDaemon) commands.push(escapeInterpolation(daemonReadinessWait()));
+  if (pod?.waitForDaemon && strategy) {
+    // a socket proxy answers only the probes its allow-list lets through
+    const wait = readinessWaitFor(strategy);
+    if (wait) commands.push(escapeInterpolation(wait));
+    else diagnostics.push(unwaitableDaemon(id));
+  }
   const checkouts: number[] = [];
   for (let i = 0; i < job.steps.length; i++) {
     const step = job.steps[i];

@@ -6,7 +6,7 @@
  * https://buildkite.com/docs/pipelines/configure/defining-steps
  */
 import {
-  daemonReadinessWait,
+  isReadinessWait,
   daemonStrategies,
   generatedMarker,
   diagnostic,
@@ -90,13 +90,6 @@ function jobIdFor(raw: string | undefined, label: string | undefined, index: num
   for (let n = 2; taken.has(unique); n++) unique = `${id.slice(0, 60)}-${n}`;
   taken.add(unique);
   return unique;
-}
-
-const waitPattern = /^i=0; until docker info >\/dev\/null 2>&1; do i=\$\(\(i\+1\)\); if \[ "\$i" -ge (\d+) \]; then echo 'polyci: Docker daemon not ready after (\d+)s' >&2; exit 1; fi; sleep 2; done$/;
-
-function isReadinessWait(entry: string): boolean {
-  const m = waitPattern.exec(entry);
-  return Boolean(m && daemonReadinessWait(Number(m[2])) === entry);
 }
 
 /** Env entries into IR env and secrets; literal credentials become secret references. */

@@ -5,7 +5,7 @@ export { emitCompose, mergeVendor, composeDocument, composeFileName, defaultRunn
 export { literal, unliteral, fromEnvironment } from './interpolation';
 export { runnerScript, nestedShell, stepNameLine, checkoutMarker, parseRunnerScript, type ScriptStep } from './script';
 export { splitStatements, assignmentOf, type ShellStatement, type ShellWord } from './shell-statements';
-export { strategyParts, proxyReadinessWait, readinessWaits, daemonHealthcheck, unconfinedSecurityOpt, noNewPrivileges } from './strategy';
+export { strategyParts, readinessWaits, daemonHealthcheck, unconfinedSecurityOpt, noNewPrivileges } from './strategy';
 export { cpusOf, memLimitOf, cpuQuantityOf, memoryQuantityOf } from './resources';
 export * from './names';
 export type { ComposeService } from './model/service';

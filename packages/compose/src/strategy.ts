@@ -15,6 +15,8 @@ import {
   daemonDataDir,
   daemonEnv,
   daemonReadinessWait,
+  readinessWaitFor,
+  unwaitableDaemon,
   diagnostic,
   dindCertDir,
   dindClientCertDir,
@@ -42,18 +44,8 @@ export const unconfinedSecurityOpt = ['seccomp=unconfined', 'apparmor=unconfined
 /** The container cannot gain privileges (setuid binaries): Kubernetes' allowPrivilegeEscalation false. */
 export const noNewPrivileges = 'no-new-privileges:true';
 
-/**
- * core's bounded readiness wait, probing with a call the proxy's allow-list lets
- * through: `docker info` needs INFO, `docker version` needs VERSION.
- */
-export function proxyReadinessWait(allow: readonly string[]): string | undefined {
-  if (allow.includes('INFO')) return daemonReadinessWait();
-  if (allow.includes('VERSION')) return daemonReadinessWait().replace('until docker info ', 'until docker version ');
-  return undefined;
-}
-
 /** Every readiness wait polyci writes, for the importer to recognise. */
-export const readinessWaits: readonly string[] = [proxyReadinessWait(['INFO'])!, proxyReadinessWait(['VERSION'])!];
+export const readinessWaits: readonly string[] = [daemonReadinessWait(), daemonReadinessWait(60, 'version')];
 
 export interface StrategyParts {
   /** The image steps run in when the job names none: the docker CLI, or the builder. */
@@ -153,7 +145,7 @@ export function strategyParts(jobId: string, strategy: ConcreteStrategy | undefi
         ],
       };
     case 'socket-proxy': {
-      const proxyWait = proxyReadinessWait(strategy.allow);
+      const proxyWait = readinessWaitFor(strategy);
       const service: ComposeService = {
         image: images.daemon!,
         environment: daemonEnv(strategy),
@@ -173,14 +165,7 @@ export function strategyParts(jobId: string, strategy: ConcreteStrategy | undefi
         // with a call the allow-list lets through.
         prelude: proxyWait ? [proxyWait] : [],
         volumes: [],
-        diagnostics: proxyWait
-          ? []
-          : [
-              diagnostic('PCI030', 'warning', `the socket proxy of job "${jobId}" allows neither INFO nor VERSION, so the job cannot wait for it to be ready`, {
-                path: formatPath(['jobs', jobId, 'docker', 'allow']),
-                hint: 'allow INFO (or VERSION): the first docker command may otherwise race the proxy',
-              }),
-            ],
+        diagnostics: proxyWait ? [] : [unwaitableDaemon(jobId)],
       };
     }
     case 'kaniko':

@@ -8,8 +8,10 @@ import {
   formatPath,
   hashHeader,
   jobStrategy,
+  readinessWaitFor,
   referencedVariables,
   toYaml,
+  unwaitableDaemon,
   usedBuiltins,
   type BuiltinVariable,
   type Diagnostic,
@@ -182,7 +184,10 @@ function emitJob(pipeline: Pipeline, jobId: string, job: Job, slug: string, diag
   const builder = 'builder' in parts ? parts.builder : undefined;
   for (let i = 0; i < job.steps.length; i++) {
     if (parts.readinessWait && !waited && stepUsesDocker(job, i)) {
-      steps.push(readinessStep());
+      // a socket proxy answers only the probes its allow-list lets through
+      const wait = strategy ? readinessWaitFor(strategy) : undefined;
+      if (wait) steps.push(readinessStep(wait));
+      else diagnostics.push(unwaitableDaemon(jobId));
       waited = true;
     }
     emitStep(job.steps[i], i, jobId, strategy, builder, job.secrets, diagnostics, steps);

@@ -9,6 +9,7 @@ import {
   callsDocker,
   diagnostic,
   formatPath,
+  isReadinessWait,
   parseYamlInput,
   PipelineSchema,
   shellQuote,
@@ -37,7 +38,7 @@ import { detectStrategy, imageTag } from './import-strategy';
 import { ContainerSchema, EnvSchema, NeedsSchema, RunsOnSchema, ServiceSchema, type Container, type GithubServiceInput } from './model/job';
 import { RunStepSchema, UsesStepSchema } from './model/step';
 import { normalizeOn, PullRequestFilterSchema, PushFilterSchema, ScheduleSchema } from './model/triggers';
-import { builderRunCommand, builderScriptVariable, readinessScript } from './steps';
+import { builderRunCommand, builderScriptVariable } from './steps';
 
 type Path = (string | number)[];
 type Raw = Record<string, unknown>;
@@ -286,7 +287,7 @@ function importSteps(r: WorkflowReader, raw: unknown, path: Path, strategy: Conc
       const parsed = RunStepSchema.safeParse(s);
       if (!parsed.success) return keep(s, at, `run step keys ${Object.keys(s).filter((k) => !['name', 'run', 'env', 'shell', 'working-directory'].includes(k)).join(', ') || '(with other values)'} have no IR meaning`);
       const step = parsed.data;
-      if (step.run === readinessScript) return;
+      if (isReadinessWait(step.run)) return;
       const wrapped = builderStepImage(s);
       if (wrapped && strategy?.strategy === 'buildkit' && step.env?.[builderScriptVariable] !== undefined) {
         const script = r.text(step.env[builderScriptVariable], [...at, 'env', builderScriptVariable]);

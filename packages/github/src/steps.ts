@@ -71,8 +71,8 @@ export function buildSecretsOf(build: BuildImage): string[] {
   return [...new Set(names)];
 }
 
-export function readinessStep(): GithubStep {
-  return { name: readinessStepName, run: readinessScript };
+export function readinessStep(script: string = readinessScript): GithubStep {
+  return { name: readinessStepName, run: script };
 }
 
 const checkoutAction = actionRef('checkout');

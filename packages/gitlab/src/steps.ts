@@ -9,6 +9,8 @@ import {
   buildImageCommands,
   callsDocker,
   daemonReadinessWait,
+  readinessWaitFor,
+  unwaitableDaemon,
   diagnostic,
   formatPath,
   shellQuote,
@@ -98,7 +100,10 @@ export function jobScript(jobId: string, job: Job, strategy: ConcreteStrategy | 
       continue;
     }
     if (waitForDaemon && !waited && ('buildImage' in step || ('run' in step && callsDocker(step.run)))) {
-      script.push(readinessWait);
+      // a socket proxy answers only the probes its allow-list lets through
+      const wait = strategy ? readinessWaitFor(strategy) : readinessWait;
+      if (wait) script.push(wait);
+      else diagnostics.push(unwaitableDaemon(jobId));
       waited = true;
     }
     let body: string;

@@ -7,10 +7,14 @@
 import {
   buildImageCommands,
   callsDocker,
+  daemonReadinessWait,
   diagnostic,
   formatPath,
   headerLines,
   jobLevels,
+  jobStrategy,
+  readinessWaitFor,
+  unwaitableDaemon,
   usedBuiltins,
   type BuiltinVariable,
   type Diagnostic,
@@ -101,7 +105,11 @@ function stepViews(job: Job, id: string, plan: ContainerPlan, diagnostics: Diagn
   let waited = !plan.waitForDaemon;
   job.steps.forEach((step, i) => {
     if (!waited && usesDaemon(step)) {
-      out.push({ container: plan.runIn, step: readinessStep() });
+      // a socket proxy answers only the probes its allow-list lets through
+      const strategy = jobStrategy(job);
+      const wait = strategy ? readinessWaitFor(strategy) : daemonReadinessWait();
+      if (wait) out.push({ container: plan.runIn, step: readinessStep(wait) });
+      else diagnostics.push(unwaitableDaemon(id));
       waited = true;
     }
     if ('run' in step) {

@@ -22,6 +22,6 @@ export type ArgPart = { text: string } | { id: true };
 export const readinessLabel = 'polyci: wait for the Docker daemon';
 
 /** The bounded wait for a sidecar daemon, before the first step that uses it. */
-export function readinessStep(): StepView {
-  return { template: 'step-sh', script: daemonReadinessWait(), label: readinessLabel };
+export function readinessStep(script: string = daemonReadinessWait()): StepView {
+  return { template: 'step-sh', script, label: readinessLabel };
 }

@@ -3,6 +3,7 @@
  * the builders' own command lines (docker, kaniko, buildah, buildctl), the same on
  * every CI system; a vendor only decides where they run.
  */
+import { diagnostic, formatPath, type Diagnostic } from '../diagnostics';
 import type { BuildImage, ConcreteStrategy } from '../ir';
 import { shellQuote, shellWord } from '../shell';
 
@@ -175,9 +176,38 @@ export function builderEnv(strategy: ConcreteStrategy): Record<string, string> {
 
 /**
  * A bounded wait for the Docker daemon: sidecars and services start with the job,
- * not before it, so the first docker command must not race them.
+ * not before it, so the first docker command must not race them. `probe` is the
+ * docker call that asks: `info`, or `version` where a socket proxy lets only that through.
  */
-export function daemonReadinessWait(seconds = 60): string {
+export function daemonReadinessWait(seconds = 60, probe: 'info' | 'version' = 'info'): string {
   const tries = Math.ceil(seconds / 2);
-  return `i=0; until docker info >/dev/null 2>&1; do i=$((i+1)); if [ "$i" -ge ${tries} ]; then echo 'polyci: Docker daemon not ready after ${seconds}s' >&2; exit 1; fi; sleep 2; done`;
+  return `i=0; until docker ${probe} >/dev/null 2>&1; do i=$((i+1)); if [ "$i" -ge ${tries} ]; then echo 'polyci: Docker daemon not ready after ${seconds}s' >&2; exit 1; fi; sleep 2; done`;
+}
+
+/**
+ * The readiness wait for a job's daemon, with a probe its transport answers: a socket
+ * proxy answers `docker info` only when its allow-list has INFO, `docker version` only
+ * with VERSION. Undefined when a proxy lets neither through: nothing can wait for it
+ * (see `unwaitableDaemon`).
+ */
+export function readinessWaitFor(strategy: ConcreteStrategy, seconds = 60): string | undefined {
+  if (strategy.strategy !== 'socket-proxy' || strategy.allow.includes('INFO')) return daemonReadinessWait(seconds);
+  if (strategy.allow.includes('VERSION')) return daemonReadinessWait(seconds, 'version');
+  return undefined;
+}
+
+const readinessWaitShape = /^i=0; until docker (info|version) >\/dev\/null 2>&1; do i=\$\(\(i\+1\)\); if \[ "\$i" -ge (\d+) \]; then echo 'polyci: Docker daemon not ready after (\d+)s' >&2; exit 1; fi; sleep 2; done$/;
+
+/** Is this command a readiness wait that polyci writes (either probe, any bound)? For importers. */
+export function isReadinessWait(command: string): boolean {
+  const m = readinessWaitShape.exec(command);
+  return m !== null && daemonReadinessWait(Number(m[3]), m[1] as 'info' | 'version') === command;
+}
+
+/** The warning for a socket proxy that answers neither `docker info` nor `docker version`. */
+export function unwaitableDaemon(jobId: string): Diagnostic {
+  return diagnostic('PCI030', 'warning', `the socket proxy of job "${jobId}" allows neither INFO nor VERSION, so the job cannot wait for it to be ready`, {
+    path: formatPath(['jobs', jobId, 'docker', 'allow']),
+    hint: 'allow INFO (or VERSION): the first docker command may otherwise race the proxy',
+  });
 }

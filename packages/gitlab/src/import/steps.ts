@@ -4,8 +4,8 @@
  * name, a subshell of exports is the step's env, and builder commands become
  * `buildImage` steps.
  */
-import { buildImageCommands, type ConcreteStrategy, type StepInput } from '@polyci/core';
-import { checkoutOnlyScript, readinessWait, withStepEnv } from '../steps';
+import { buildImageCommands, isReadinessWait, type ConcreteStrategy, type StepInput } from '@polyci/core';
+import { checkoutOnlyScript, withStepEnv } from '../steps';
 import { recoverBuild, shellWords } from './build-commands';
 
 /** Script values as GitLab flattens them (nested arrays from !reference, one level deep or more). */
@@ -87,7 +87,7 @@ function pushesExactly(script: string, tags: readonly string[]): boolean {
 export function stepsFromScript(items: readonly string[], strategy: ConcreteStrategy | undefined, strict: boolean): StepInput[] {
   const steps: StepInput[] = [];
   for (const item of items) {
-    if (item === readinessWait || item === checkoutOnlyScript) continue;
+    if (isReadinessWait(item) || item === checkoutOnlyScript) continue;
     const { name, body } = splitName(item);
     const named = name !== undefined ? { name } : {};
     if (strategy) {

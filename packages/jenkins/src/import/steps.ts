@@ -5,7 +5,7 @@
  * as a Jenkins vendor step with a diagnostic naming its line.
  * https://www.jenkins.io/doc/pipeline/steps/
  */
-import { shellQuote, type Step } from '@polyci/core';
+import { isReadinessWait, shellQuote, type Step } from '@polyci/core';
 import type { ImportContext } from './context';
 import { addSecret, credentialBindings } from './credentials';
 import type { JobDraft } from './draft';
@@ -31,11 +31,9 @@ const jenkinsOnlySteps = new Set([
   'fingerprint', 'copyArtifacts', 'rtUpload', 'nexusArtifactUploader', 'parallel',
 ]);
 
-const readinessScript = /^i=0; until docker info >\/dev\/null 2>&1; do i=\$\(\(i\+1\)\); if \[ "\$i" -ge \d+ \]; then echo 'polyci: Docker daemon not ready after \d+s' >&2; exit 1; fi; sleep 2; done$/;
-
 /** Is this `sh` polyci's own scaffolding (the readiness wait, the build network)? */
 export function isScaffolding(script: string, label: string | undefined): boolean {
-  return readinessScript.test(script) || (label !== undefined && label.startsWith('polyci: '));
+  return isReadinessWait(script) || (label !== undefined && label.startsWith('polyci: '));
 }
 
 /** Jenkins' variables in a shell script, spelled as polyci's built-ins. */
