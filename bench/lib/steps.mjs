@@ -74,19 +74,22 @@ function one(dir, lib) {
   const checked = core.checkPipeline(parsed.pipeline);
   times['validate: graph, strategies, policy'] = now() - t;
   const files = [];
-  for (const target of allTargets) {
-    t = now();
-    let r;
-    try {
-      r = target.emit(checked.pipeline, { source: 'ci.config.ts' });
-    } catch (e) {
-      r = { files: [], diagnostics: [{ severity: 'error', message: String(e) }] };
+  // as core's compile does: one cache of what the targets derive alike from the IR
+  core.withEmitCache(() => {
+    for (const target of allTargets) {
+      t = now();
+      let r;
+      try {
+        r = target.emit(checked.pipeline, { source: 'ci.config.ts' });
+      } catch (e) {
+        r = { files: [], diagnostics: [{ severity: 'error', message: String(e) }] };
+      }
+      const ms = now() - t;
+      if (r.diagnostics.some((d) => d.severity === 'error')) times[`emit ${target.id}`] = null;
+      else times[`emit ${target.id}`] = ms;
+      for (const f of r.files) files.push({ path: join(dir, 'out-steps', target.id, f.path), contents: f.contents });
     }
-    const ms = now() - t;
-    if (r.diagnostics.some((d) => d.severity === 'error')) times[`emit ${target.id}`] = null;
-    else times[`emit ${target.id}`] = ms;
-    for (const f of r.files) files.push({ path: join(dir, 'out-steps', target.id, f.path), contents: f.contents });
-  }
+  });
   t = now();
   const plan = planWrites(files, true);
   for (const f of plan.changed) writeAtomic(f.path, f.contents);

@@ -1,5 +1,6 @@
 /** IR to files for several targets, with every diagnostic on the way. */
 import { hasErrors, type Diagnostic } from './diagnostics';
+import { withEmitCache } from './emit-cache';
 import type { Pipeline } from './ir';
 import type { EmitOptions, OutputFile, Target } from './target';
 import { validatePipeline } from './validate';
@@ -15,13 +16,17 @@ export interface CompileResult {
 export function compile(input: unknown, targets: readonly Target[], options: EmitOptions = {}): CompileResult {
   const checked = validatePipeline(input);
   if (!checked.pipeline) return { files: [], diagnostics: checked.diagnostics };
+  const { pipeline } = checked;
   const diagnostics = [...checked.diagnostics];
   const files: CompileResult['files'] = [];
-  for (const target of targets) {
-    const result = target.emit(checked.pipeline, { ...options, ...((options[target.id] as EmitOptions | undefined) ?? {}) });
-    // a loop, not push(...list): a large pipeline has more diagnostics than a call takes arguments
-    for (const d of result.diagnostics) diagnostics.push(d.message.startsWith(`[${target.id}]`) ? d : { ...d, message: `[${target.id}] ${d.message}` });
-    for (const file of result.files) files.push({ target: target.id, file });
-  }
-  return hasErrors(diagnostics) ? { files: [], diagnostics, pipeline: checked.pipeline } : { files, diagnostics, pipeline: checked.pipeline };
+  // One cache of what the targets derive alike from the IR (build commands, built-ins).
+  withEmitCache(() => {
+    for (const target of targets) {
+      const result = target.emit(pipeline, { ...options, ...((options[target.id] as EmitOptions | undefined) ?? {}) });
+      // a loop, not push(...list): a large pipeline has more diagnostics than a call takes arguments
+      for (const d of result.diagnostics) diagnostics.push(d.message.startsWith(`[${target.id}]`) ? d : { ...d, message: `[${target.id}] ${d.message}` });
+      for (const file of result.files) files.push({ target: target.id, file });
+    }
+  });
+  return hasErrors(diagnostics) ? { files: [], diagnostics, pipeline } : { files, diagnostics, pipeline };
 }

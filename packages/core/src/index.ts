@@ -11,6 +11,7 @@ export * from './strategy/facts';
 export * from './strategy/commands';
 export * from './strategy/daemon';
 export * from './variables';
+export { withEmitCache } from './emit-cache';
 export * from './input';
 export * from './explain';
 export * from './plain';

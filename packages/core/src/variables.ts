@@ -1,5 +1,6 @@
 /** The built-in variables a job uses, so that targets define only those. */
 import { builtinVariables, type BuiltinVariable, type Job, type Pipeline } from './ir';
+import { derived } from './emit-cache';
 import { referencedVariables } from './shell';
 
 function collect(value: unknown, used: Set<string>): void {
@@ -9,21 +10,18 @@ function collect(value: unknown, used: Set<string>): void {
   else if (value && typeof value === 'object') for (const k in value) collect((value as Record<string, unknown>)[k], used);
 }
 
-// Every target asks for every job: walk each job's strings once.
-const jobCache = new WeakMap<Job, WeakMap<Pipeline, readonly BuiltinVariable[]>>();
-
 /** Built-in variables (POLYCI_BUILD_NUMBER ...) referenced by a job's steps, env or pipeline env, in a stable order. */
 export function usedBuiltins(pipeline: Pipeline, job: Job): BuiltinVariable[] {
-  let byPipeline = jobCache.get(job);
-  if (!byPipeline) jobCache.set(job, (byPipeline = new WeakMap()));
-  let found = byPipeline.get(pipeline);
-  if (!found) {
+  // Every target asks for every job: within a compile, each job's strings are walked once.
+  const found = derived('builtins', pipeline, () => new WeakMap<Job, readonly BuiltinVariable[]>());
+  let names = found.get(job);
+  if (!names) {
     const used = new Set<string>();
     collect(job.steps, used);
     collect(job.env, used);
     collect(pipeline.env, used);
-    found = (Object.keys(builtinVariables) as BuiltinVariable[]).filter((v) => used.has(v));
-    byPipeline.set(pipeline, found);
+    names = (Object.keys(builtinVariables) as BuiltinVariable[]).filter((v) => used.has(v));
+    found.set(job, names);
   }
-  return found.slice();
+  return names.slice();
 }

@@ -4,6 +4,7 @@
  * every CI system; a vendor only decides where they run.
  */
 import { diagnostic, formatPath, type Diagnostic } from '../diagnostics';
+import { derived } from '../emit-cache';
 import type { BuildImage, ConcreteStrategy } from '../ir';
 import { shellQuote, shellWord } from '../shell';
 
@@ -145,19 +146,13 @@ function buildkit(build: BuildImage): string[] {
   return lines;
 }
 
-// Every target asks for the same build's commands: build them once per build and builder.
-const commandCache = new WeakMap<BuildImage, Map<string, readonly string[]>>();
-
 /** The shell commands that carry out a build under a strategy. */
 export function buildImageCommands(build: BuildImage, strategy: ConcreteStrategy): string[] {
   const builder = strategy.strategy === 'kaniko' || strategy.strategy === 'buildah' || strategy.strategy === 'buildkit' ? strategy.strategy : 'docker';
-  let byBuilder = commandCache.get(build);
-  if (!byBuilder) commandCache.set(build, (byBuilder = new Map()));
-  let lines = byBuilder.get(builder);
-  if (!lines) {
-    lines = builder === 'kaniko' ? kaniko(build) : builder === 'buildah' ? buildah(build) : builder === 'buildkit' ? buildkit(build) : dockerCli(build);
-    byBuilder.set(builder, lines);
-  }
+  // Every target asks for the same build's commands: within a compile, built once per builder.
+  const lines: readonly string[] = derived(`build-commands:${builder}`, build, () =>
+    builder === 'kaniko' ? kaniko(build) : builder === 'buildah' ? buildah(build) : builder === 'buildkit' ? buildkit(build) : dockerCli(build),
+  );
   return lines.slice();
 }
 
