@@ -4,7 +4,7 @@
  * flags back and keeps the result only when it writes the very same text again,
  * so a hand-written `docker build` stays a `run` step rather than a guess.
  */
-import { BuildImageSchema, buildImageCommands, type BuildImage, type ConcreteStrategy } from '@polyci/core';
+import { BuildImageSchema, buildImageCommands, emptyBuildDraft, type BuildDraft, type BuildImage, type ConcreteStrategy } from '@polyci/core';
 
 /** Words of one shell line, unquoted the way sh would, keeping `${NAME}` as written. */
 export function shellWords(line: string): string[] | undefined {
@@ -79,25 +79,8 @@ function splitAt(text: string, sep: string): [string, string] {
   return at < 0 ? [text, ''] : [text.slice(0, at), text.slice(at + sep.length)];
 }
 
-interface Draft {
-  context?: string;
-  dockerfile?: string;
-  target?: string;
-  buildArgs: Record<string, string>;
-  tags: string[];
-  push: boolean;
-  login?: { server?: string; usernameSecret: string; passwordSecret: string };
-  cacheFrom: string[];
-  cacheTo: string[];
-  platforms: string[];
-  labels: Record<string, string>;
-  secrets: Record<string, string>;
-}
-
-const emptyDraft = (): Draft => ({ buildArgs: {}, tags: [], push: false, cacheFrom: [], cacheTo: [], platforms: [], labels: {}, secrets: {} });
-
 /** Common flags of docker build and buildah bud. */
-function readBuildFlags(draft: Draft, pairs: [string, string | undefined][]): boolean {
+function readBuildFlags(draft: BuildDraft, pairs: [string, string | undefined][]): boolean {
   for (const [flag, value] of pairs) {
     if (flag === '--push') draft.push = true;
     else if (flag === '--load' || flag === '--layers') continue;
@@ -123,7 +106,7 @@ function readBuildFlags(draft: Draft, pairs: [string, string | undefined][]): bo
 const secretRef = /^"\$\{([A-Za-z_][A-Za-z0-9_]*)\}"$/;
 
 /** `printf '%s' "${P}" | <tool> login ... --username "${U}" --password-stdin [server]` */
-function readCliLogin(line: string, tool: 'docker' | 'buildah'): Draft['login'] | undefined {
+function readCliLogin(line: string, tool: 'docker' | 'buildah'): BuildDraft['login'] | undefined {
   const m = new RegExp(`^printf '%s' ("\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}") \\| ${tool} login (?:--storage-driver vfs )?--username ("\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}") --password-stdin(?: (.+))?$`, 's').exec(line);
   if (!m) return undefined;
   const server = m[3] === undefined ? undefined : shellWords(m[3])?.join(' ');
@@ -131,7 +114,7 @@ function readCliLogin(line: string, tool: 'docker' | 'buildah'): Draft['login'] 
 }
 
 /** The two lines that write a docker config.json for kaniko and buildctl. */
-function readConfigLogin(lines: string[], dir: string): { login?: Draft['login']; rest: string[] } {
+function readConfigLogin(lines: string[], dir: string): { login?: BuildDraft['login']; rest: string[] } {
   if (lines[0] !== `mkdir -p ${dir}` || !lines[1]) return { rest: lines };
   const m = /^printf '\{"auths":\{"%s":\{"auth":"%s"\}\}\}' (.+) "\$\(printf '%s:%s' "\$\{([A-Za-z_][A-Za-z0-9_]*)\}" "\$\{([A-Za-z_][A-Za-z0-9_]*)\}" \| base64 \| tr -d '\\n'\)" > (.+)\/config\.json$/s.exec(lines[1]);
   if (!m || m[4] !== dir) return { rest: lines };
@@ -145,8 +128,8 @@ function relative(path: string): string {
   return path.startsWith('${PWD}/') ? path.slice('${PWD}/'.length) : path;
 }
 
-function dockerDrafts(lines: string[]): Draft[] {
-  const d = emptyDraft();
+function dockerDrafts(lines: string[]): BuildDraft[] {
+  const d = emptyBuildDraft();
   let i = 0;
   if (lines[i]?.includes(' docker login ')) {
     d.login = readCliLogin(lines[i++], 'docker');
@@ -167,8 +150,8 @@ function dockerDrafts(lines: string[]): Draft[] {
   return [d];
 }
 
-function buildahDrafts(lines: string[]): Draft[] {
-  const d = emptyDraft();
+function buildahDrafts(lines: string[]): BuildDraft[] {
+  const d = emptyBuildDraft();
   let i = 0;
   if (lines[i]?.includes(' buildah login ')) {
     d.login = readCliLogin(lines[i++], 'buildah');
@@ -183,8 +166,8 @@ function buildahDrafts(lines: string[]): Draft[] {
   return [d];
 }
 
-function kanikoDrafts(lines: string[]): Draft[] {
-  const d = emptyDraft();
+function kanikoDrafts(lines: string[]): BuildDraft[] {
+  const d = emptyBuildDraft();
   const { login, rest } = readConfigLogin(lines, '/kaniko/.docker');
   d.login = login;
   if (rest.length !== 1) return [];
@@ -210,8 +193,8 @@ function kanikoDrafts(lines: string[]): Draft[] {
   return [{ ...d, dockerfile }, d, { ...d, context: `./${d.context}`, dockerfile }, { ...d, cacheTo: d.cacheFrom, cacheFrom: [] }];
 }
 
-function buildkitDrafts(lines: string[]): Draft[] {
-  const d = emptyDraft();
+function buildkitDrafts(lines: string[]): BuildDraft[] {
+  const d = emptyBuildDraft();
   const { login, rest } = readConfigLogin(lines, '"${HOME}/.docker"');
   d.login = login;
   if (rest.length !== 1) return [];
@@ -275,7 +258,7 @@ const plainWord = /^[^`;&|<>(){}*?[\]!#~]*$/;
  */
 export function readHandWrittenDockerBuild(script: string): BuildImage | undefined {
   const lines = shellLines(script.replace(/\\\n[ \t]*/g, ' ')).map((l) => l.trim()).filter((l) => l !== '');
-  const d = emptyDraft();
+  const d = emptyBuildDraft();
   let i = 0;
   const login = /^(?:echo|printf '%s'|printf "%s") "\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?" \| docker login (?:-u|--username) "?\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?"? --password-stdin(?: ([A-Za-z0-9.:-]+))?$/.exec(lines[0] ?? '');
   if (login) {

@@ -4,7 +4,7 @@
  * when core's `buildImageCommands` writes the very same script from it, so a
  * conversion never changes what runs.
  */
-import { BuildImageSchema, buildImageCommands, type BuildImage, type ConcreteStrategy } from '@polyci/core';
+import { BuildImageSchema, buildImageCommands, emptyBuildDraft, parseSecretSpec, splitKeyValue, type BuildDraft, type BuildImage, type ConcreteStrategy } from '@polyci/core';
 
 /** One shell word as the shell would read it, with `"${NAME}"` kept as `${NAME}` (a variable reference of the IR). */
 export function shellWords(line: string): string[] | undefined {
@@ -42,45 +42,22 @@ export function shellWords(line: string): string[] | undefined {
   return words;
 }
 
-type Draft = {
-  context?: string;
-  dockerfile?: string;
-  target?: string;
-  buildArgs: Record<string, string>;
-  tags: string[];
-  push: boolean;
-  login?: { server?: string; usernameSecret: string; passwordSecret: string };
-  cacheFrom: string[];
-  cacheTo: string[];
-  platforms: string[];
-  labels: Record<string, string>;
-  secrets: Record<string, string>;
-};
-
-function emptyDraft(): Draft {
-  return { buildArgs: {}, tags: [], push: false, cacheFrom: [], cacheTo: [], platforms: [], labels: {}, secrets: {} };
-}
-
-function keyValue(into: Record<string, string>, kv: string): boolean {
-  const eq = kv.indexOf('=');
-  if (eq <= 0) return false;
-  into[kv.slice(0, eq)] = kv.slice(eq + 1);
+/** Store a parsed [key, value] pair; false when there is none. */
+function put(into: Record<string, string>, pair: [string, string] | undefined): boolean {
+  if (!pair) return false;
+  into[pair[0]] = pair[1];
   return true;
 }
 
-function secretSpec(into: Record<string, string>, spec: string): boolean {
-  const m = /^id=([A-Za-z0-9_.-]+),env=([A-Za-z_][A-Za-z0-9_]*)$/.exec(spec);
-  if (!m) return false;
-  into[m[1]] = m[2];
-  return true;
-}
+const keyValue = (into: Record<string, string>, kv: string): boolean => put(into, splitKeyValue(kv));
+const secretSpec = (into: Record<string, string>, spec: string): boolean => put(into, parseSecretSpec(spec));
 
 const unquoted = (s: string) => shellWords(s)?.join(' ');
 
 /** Flags that take a value, per tool; the handler says whether the value made sense. */
-type Handlers = Record<string, (draft: Draft, value: string) => boolean>;
+type Handlers = Record<string, (draft: BuildDraft, value: string) => boolean>;
 
-function parseFlags(words: string[], handlers: Handlers, draft: Draft, positional: (value: string) => boolean, switches: Record<string, (d: Draft) => void> = {}): boolean {
+function parseFlags(words: string[], handlers: Handlers, draft: BuildDraft, positional: (value: string) => boolean, switches: Record<string, (d: BuildDraft) => void> = {}): boolean {
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
     if (switches[w]) switches[w](draft);
@@ -92,8 +69,8 @@ function parseFlags(words: string[], handlers: Handlers, draft: Draft, positiona
   return true;
 }
 
-function fromDockerCli(lines: string[]): Draft | undefined {
-  const draft = emptyDraft();
+function fromDockerCli(lines: string[]): BuildDraft | undefined {
+  const draft = emptyBuildDraft();
   let l = 0;
   const login = /^printf '%s' "\$\{([A-Za-z_][A-Za-z0-9_]*)\}" \| docker login --username "\$\{([A-Za-z_][A-Za-z0-9_]*)\}" --password-stdin(?: (.+))?$/.exec(lines[0] ?? '');
   if (login) {
@@ -135,7 +112,7 @@ function fromDockerCli(lines: string[]): Draft | undefined {
 
 const configLogin = /^printf '\{"auths":\{"%s":\{"auth":"%s"\}\}\}' (.+) "\$\(printf '%s:%s' "\$\{([A-Za-z_][A-Za-z0-9_]*)\}" "\$\{([A-Za-z_][A-Za-z0-9_]*)\}" \| base64 \| tr -d '\\n'\)" > .+\/config\.json$/;
 
-function configFileLogin(lines: string[], draft: Draft, defaultServer: string): number {
+function configFileLogin(lines: string[], draft: BuildDraft, defaultServer: string): number {
   if (!lines[0]?.startsWith('mkdir -p ')) return 0;
   const m = configLogin.exec(lines[1] ?? '');
   if (!m) return 0;
@@ -151,8 +128,8 @@ function relativeToWorkspace(value: string): string {
   return value;
 }
 
-function fromKaniko(lines: string[]): Draft | undefined {
-  const draft = emptyDraft();
+function fromKaniko(lines: string[]): BuildDraft | undefined {
+  const draft = emptyBuildDraft();
   const l = configFileLogin(lines, draft, 'https://index.docker.io/v1/');
   if (lines.length !== l + 1) return undefined;
   const words = shellWords(lines[l]);
@@ -178,8 +155,8 @@ function fromKaniko(lines: string[]): Draft | undefined {
   return ok ? draft : undefined;
 }
 
-function fromBuildah(lines: string[]): Draft | undefined {
-  const draft = emptyDraft();
+function fromBuildah(lines: string[]): BuildDraft | undefined {
+  const draft = emptyBuildDraft();
   let l = 0;
   const login = /^printf '%s' "\$\{([A-Za-z_][A-Za-z0-9_]*)\}" \| buildah login --storage-driver vfs --username "\$\{([A-Za-z_][A-Za-z0-9_]*)\}" --password-stdin (.+)$/.exec(lines[0] ?? '');
   if (login) {
@@ -214,8 +191,8 @@ function fromBuildah(lines: string[]): Draft | undefined {
   return draft;
 }
 
-function fromBuildctl(lines: string[]): Draft | undefined {
-  const draft = emptyDraft();
+function fromBuildctl(lines: string[]): BuildDraft | undefined {
+  const draft = emptyBuildDraft();
   const l = configFileLogin(lines, draft, 'https://index.docker.io/v1/');
   if (lines.length !== l + 1) return undefined;
   const words = shellWords(lines[l]);
@@ -338,7 +315,7 @@ function commandLines(script: string): string[] {
  */
 export function buildFromScript(script: string, strategy: ConcreteStrategy): BuildImage | undefined {
   const lines = commandLines(script);
-  let draft: Draft | undefined;
+  let draft: BuildDraft | undefined;
   try {
     switch (strategy.strategy) {
       case 'kaniko':

@@ -6,7 +6,7 @@
  * statement maps only when every flag is understood and no word runs a command
  * substitution; anything else stays a `run` step.
  */
-import { buildImageCommands, type BuildImage, type ConcreteStrategy } from '@polyci/core';
+import { buildImageCommands, parseSecretSpec, splitKeyValue, type BuildImage, type ConcreteStrategy } from '@polyci/core';
 import type { ShellStatement, ShellWord } from '../shell-statements';
 
 type Builder = 'docker' | 'kaniko' | 'buildah' | 'buildkit';
@@ -37,16 +37,6 @@ function clean(w: ShellWord): boolean {
     }
   }
   return true;
-}
-
-function keyValue(s: string): [string, string] | undefined {
-  const eq = s.indexOf('=');
-  return eq > 0 ? [s.slice(0, eq), s.slice(eq + 1)] : undefined;
-}
-
-function secretOf(s: string): [string, string] | undefined {
-  const m = /^id=([A-Za-z0-9_.-]+),env=([A-Za-z_][A-Za-z0-9_]*)$/.exec(s);
-  return m ? [m[1], m[2]] : undefined;
 }
 
 const secretRef = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/;
@@ -95,18 +85,18 @@ function readDockerBuild(words: string[], build: BuildImage): boolean {
     else if (flag === '--target') build.target = value();
     else if (flag === '--tag' || flag === '-t') build.tags.push(value() ?? '');
     else if (flag === '--build-arg') {
-      const kv = keyValue(value() ?? '');
+      const kv = splitKeyValue(value() ?? '');
       if (!kv || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(kv[0])) return false;
       build.buildArgs[kv[0]] = kv[1];
     } else if (flag === '--label') {
-      const kv = keyValue(value() ?? '');
+      const kv = splitKeyValue(value() ?? '');
       if (!kv) return false;
       build.labels[kv[0]] = kv[1];
     } else if (flag === '--cache-from') build.cacheFrom.push(value() ?? '');
     else if (flag === '--cache-to') build.cacheTo.push(value() ?? '');
     else if (flag === '--platform') build.platforms.push(...(value() ?? '').split(','));
     else if (flag === '--secret') {
-      const s = secretOf(value() ?? '');
+      const s = parseSecretSpec(value() ?? '');
       if (!s) return false;
       build.secrets[s[0]] = s[1];
     } else if (flag === '--push') build.push = true;
@@ -143,11 +133,11 @@ function readKaniko(words: string[], build: BuildImage, workspace: string | unde
     else if (flag === '--dockerfile' || flag === '-f') build.dockerfile = relative(value(), workspace);
     else if (flag === '--target') build.target = value();
     else if (flag === '--build-arg') {
-      const kv = keyValue(value());
+      const kv = splitKeyValue(value());
       if (!kv) return false;
       build.buildArgs[kv[0]] = kv[1];
     } else if (flag === '--label') {
-      const kv = keyValue(value());
+      const kv = splitKeyValue(value());
       if (!kv) return false;
       build.labels[kv[0]] = kv[1];
     } else if (flag === '--custom-platform') build.platforms.push(value());
@@ -179,18 +169,18 @@ function readBuildahBud(words: string[], build: BuildImage): boolean {
     else if (flag === '--target') build.target = value();
     else if (flag === '--tag' || flag === '-t') build.tags.push(value());
     else if (flag === '--build-arg') {
-      const kv = keyValue(value());
+      const kv = splitKeyValue(value());
       if (!kv) return false;
       build.buildArgs[kv[0]] = kv[1];
     } else if (flag === '--label') {
-      const kv = keyValue(value());
+      const kv = splitKeyValue(value());
       if (!kv) return false;
       build.labels[kv[0]] = kv[1];
     } else if (flag === '--cache-from') build.cacheFrom.push(value());
     else if (flag === '--cache-to') build.cacheTo.push(value());
     else if (flag === '--platform') build.platforms.push(...value().split(','));
     else if (flag === '--secret') {
-      const s = secretOf(value());
+      const s = parseSecretSpec(value());
       if (!s) return false;
       build.secrets[s[0]] = s[1];
     } else if (w.startsWith('-') || context !== undefined) return false;
@@ -223,12 +213,12 @@ function readBuildctl(words: string[], build: BuildImage): boolean {
     if (w === '--frontend') {
       if (value() !== 'dockerfile.v0') return false;
     } else if (w === '--local') {
-      const kv = keyValue(value());
+      const kv = splitKeyValue(value());
       if (kv?.[0] === 'context') build.context = kv[1];
       else if (kv?.[0] === 'dockerfile') dockerfileDir = kv[1];
       else return false;
     } else if (w === '--opt') {
-      const kv = keyValue(value());
+      const kv = splitKeyValue(value());
       if (!kv) return false;
       const [k, v] = kv;
       if (k === 'filename') filename = v;
@@ -246,7 +236,7 @@ function readBuildctl(words: string[], build: BuildImage): boolean {
       if (!m) return false;
       build.cacheTo.push(m[1]);
     } else if (w === '--secret') {
-      const s = secretOf(value());
+      const s = parseSecretSpec(value());
       if (!s) return false;
       build.secrets[s[0]] = s[1];
     } else if (w === '--output') {

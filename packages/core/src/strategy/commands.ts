@@ -61,7 +61,7 @@ function dockerCli(build: BuildImage): string[] {
   for (const c of build.cacheTo) args.push(`--cache-to ${shellWord(c)}`);
   if (build.platforms.length > 0) args.push(`--platform ${shellWord(build.platforms.join(','))}`);
   for (const [k, v] of sorted(build.labels)) args.push(`--label ${shellWord(`${k}=${v}`)}`);
-  for (const [id, secret] of sorted(build.secrets)) args.push(`--secret ${shellQuote(`id=${id},env=${secret}`)}`);
+  for (const [id, secret] of sorted(build.secrets)) args.push(`--secret ${shellQuote(formatSecretSpec(id, secret))}`);
   for (const t of build.tags) args.push(`--tag ${shellWord(t)}`);
   if (buildx) args.push(build.push ? '--push' : '--load');
   args.push(shellWord(build.context));
@@ -102,7 +102,7 @@ function buildah(build: BuildImage): string[] {
   for (const c of build.cacheTo) args.push(`--cache-to ${shellWord(repositoryOf(c))}`);
   if (build.platforms.length > 0) args.push(`--platform ${shellWord(build.platforms.join(','))}`);
   for (const [k, v] of sorted(build.labels)) args.push(`--label ${shellWord(`${k}=${v}`)}`);
-  for (const [id, secret] of sorted(build.secrets)) args.push(`--secret ${shellQuote(`id=${id},env=${secret}`)}`);
+  for (const [id, secret] of sorted(build.secrets)) args.push(`--secret ${shellQuote(formatSecretSpec(id, secret))}`);
   for (const t of build.tags) args.push(`--tag ${shellWord(t)}`);
   args.push(shellWord(build.context));
   lines.push(args.join(' '));
@@ -139,11 +139,50 @@ function buildkit(build: BuildImage): string[] {
   if (build.platforms.length > 0) args.push(`--opt ${shellWord(`platform=${build.platforms.join(',')}`)}`);
   for (const c of build.cacheFrom) args.push(`--import-cache ${shellWord(`type=registry,${csvField(`ref=${c}`)}`)}`);
   for (const c of build.cacheTo) args.push(`--export-cache ${shellWord(`type=registry,${csvField(`ref=${c}`)},mode=max`)}`);
-  for (const [id, secret] of sorted(build.secrets)) args.push(`--secret ${shellQuote(`id=${id},env=${secret}`)}`);
+  for (const [id, secret] of sorted(build.secrets)) args.push(`--secret ${shellQuote(formatSecretSpec(id, secret))}`);
   // buildctl reads --output as CSV: several names go in one quoted field.
   args.push(`--output ${shellWord(`type=image,${csvField(`name=${build.tags.join(',')}`)},push=${build.push}`)}`);
   lines.push(args.join(' '));
   return lines;
+}
+
+/** `id=<id>,env=<VAR>`: a build secret as docker, buildah and buildctl take it. */
+export function formatSecretSpec(id: string, env: string): string {
+  return `id=${id},env=${env}`;
+}
+
+// Reading builder command lines back (the importers): the inverse of the writers above.
+
+/** A `formatSecretSpec` back to [id, env], or undefined. */
+export function parseSecretSpec(spec: string): [string, string] | undefined {
+  const m = /^id=([A-Za-z0-9_.-]+),env=([A-Za-z_][A-Za-z0-9_]*)$/.exec(spec);
+  return m ? [m[1], m[2]] : undefined;
+}
+
+/** `KEY=value` (build args, labels) split at the first `=`; undefined without a key. */
+export function splitKeyValue(s: string): [string, string] | undefined {
+  const eq = s.indexOf('=');
+  return eq > 0 ? [s.slice(0, eq), s.slice(eq + 1)] : undefined;
+}
+
+/** A `buildImage` as an importer gathers it from builder flags, before the IR checks it. */
+export interface BuildDraft {
+  context?: string;
+  dockerfile?: string;
+  target?: string;
+  buildArgs: Record<string, string>;
+  tags: string[];
+  push: boolean;
+  login?: { server?: string; usernameSecret: string; passwordSecret: string };
+  cacheFrom: string[];
+  cacheTo: string[];
+  platforms: string[];
+  labels: Record<string, string>;
+  secrets: Record<string, string>;
+}
+
+export function emptyBuildDraft(): BuildDraft {
+  return { buildArgs: {}, tags: [], push: false, cacheFrom: [], cacheTo: [], platforms: [], labels: {}, secrets: {} };
 }
 
 /** The shell commands that carry out a build under a strategy. */

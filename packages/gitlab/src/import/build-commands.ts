@@ -4,7 +4,7 @@
  * script maps only when every line is one of these, with no shell beyond quoting
  * and ${VAR} references; otherwise it stays a `run` step.
  */
-import { BuildImageSchema, type BuildImage, type ConcreteStrategy } from '@polyci/core';
+import { BuildImageSchema, emptyBuildDraft, parseSecretSpec, splitKeyValue, type BuildDraft, type BuildImage, type ConcreteStrategy } from '@polyci/core';
 
 type Token = { text: string; op?: boolean };
 
@@ -84,30 +84,8 @@ export function shellWords(line: string, keepSpelling = false): Token[] | undefi
 
 const words = (tokens: Token[]) => tokens.map((t) => (t.op ? `\u0000${t.text}` : t.text));
 
-function keyValue(s: string): [string, string] | undefined {
-  const eq = s.indexOf('=');
-  return eq > 0 ? [s.slice(0, eq), s.slice(eq + 1)] : undefined;
-}
-
-interface Draft {
-  context?: string;
-  dockerfile?: string;
-  target?: string;
-  buildArgs: Record<string, string>;
-  tags: string[];
-  push: boolean;
-  login?: { server?: string; usernameSecret: string; passwordSecret: string };
-  cacheFrom: string[];
-  cacheTo: string[];
-  platforms: string[];
-  labels: Record<string, string>;
-  secrets: Record<string, string>;
-}
-
-const newDraft = (): Draft => ({ buildArgs: {}, tags: [], push: false, cacheFrom: [], cacheTo: [], platforms: [], labels: {}, secrets: {} });
-
 /** `printf '%s' "${P}" | <tool> login ... --username "${U}" --password-stdin [server]` */
-function loginLine(w: string[], tool: 'docker' | 'buildah'): Draft['login'] | undefined {
+function loginLine(w: string[], tool: 'docker' | 'buildah'): BuildDraft['login'] | undefined {
   if (w[0] !== 'printf' || w[1] !== '%s' || w[3] !== '\u0000|' || w[4] !== tool || w[5] !== 'login') return undefined;
   const pass = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(w[2]);
   if (!pass) return undefined;
@@ -151,7 +129,7 @@ export function logicalLines(script: string): string[] {
 }
 
 /** The config.json login polyci writes for kaniko and buildctl. */
-function configLogin(line: string): Draft['login'] | undefined {
+function configLogin(line: string): BuildDraft['login'] | undefined {
   const m = /^printf '\{"auths":\{"%s":\{"auth":"%s"\}\}\}' ([\s\S]+?) "\$\(printf '%s:%s' "\$\{([A-Za-z_][A-Za-z0-9_]*)\}" "\$\{([A-Za-z_][A-Za-z0-9_]*)\}" \| base64 \| tr -d '\\n'\)" > (?:\/kaniko\/\.docker|"\$\{HOME\}\/\.docker")\/config\.json$/.exec(line);
   if (!m) return undefined;
   const server = shellWords(m[1]);
@@ -159,7 +137,7 @@ function configLogin(line: string): Draft['login'] | undefined {
   return { ...(server[0].text !== 'https://index.docker.io/v1/' ? { server: server[0].text } : {}), usernameSecret: m[2], passwordSecret: m[3] };
 }
 
-function dockerBuild(w: string[], d: Draft): boolean {
+function dockerBuild(w: string[], d: BuildDraft): boolean {
   let i = 0;
   if (w[0] === 'docker' && w[1] === 'build') i = 2;
   else if (w[0] === 'docker' && w[1] === 'buildx' && w[2] === 'build') i = 3;
@@ -170,20 +148,20 @@ function dockerBuild(w: string[], d: Draft): boolean {
     if (a === '--file' || a === '-f') d.dockerfile = next();
     else if (a === '--target') d.target = next();
     else if (a === '--build-arg') {
-      const kv = keyValue(next() ?? '');
+      const kv = splitKeyValue(next() ?? '');
       if (!kv) return false;
       d.buildArgs[kv[0]] = kv[1];
     } else if (a === '--cache-from') d.cacheFrom.push(next());
     else if (a === '--cache-to') d.cacheTo.push(next());
     else if (a === '--platform') d.platforms.push(...(next() ?? '').split(','));
     else if (a === '--label') {
-      const kv = keyValue(next() ?? '');
+      const kv = splitKeyValue(next() ?? '');
       if (!kv) return false;
       d.labels[kv[0]] = kv[1];
     } else if (a === '--secret') {
-      const m = /^id=([A-Za-z0-9_.-]+),env=([A-Za-z_][A-Za-z0-9_]*)$/.exec(next() ?? '');
-      if (!m) return false;
-      d.secrets[m[1]] = m[2];
+      const secret = parseSecretSpec(next() ?? '');
+      if (!secret) return false;
+      d.secrets[secret[0]] = secret[1];
     } else if (a === '--tag' || a === '-t') d.tags.push(next());
     else if (a === '--push') d.push = true;
     else if (a === '--load') continue;
@@ -202,7 +180,7 @@ function relative(abs: string): string | undefined {
   return abs.startsWith('/') ? abs : undefined;
 }
 
-function kaniko(w: string[], d: Draft): boolean {
+function kaniko(w: string[], d: BuildDraft): boolean {
   if (w[0] !== '/kaniko/executor') return false;
   let dockerfile: string | undefined;
   d.push = true;
@@ -213,7 +191,7 @@ function kaniko(w: string[], d: Draft): boolean {
     else if (a === '--dockerfile') dockerfile = relative(next());
     else if (a === '--target') d.target = next();
     else if (a === '--build-arg' || a === '--label') {
-      const kv = keyValue(next());
+      const kv = splitKeyValue(next());
       if (!kv) return false;
       (a === '--label' ? d.labels : d.buildArgs)[kv[0]] = kv[1];
     } else if (a === '--custom-platform') d.platforms.push(next());
@@ -228,7 +206,7 @@ function kaniko(w: string[], d: Draft): boolean {
   return true;
 }
 
-function buildahBud(w: string[], d: Draft): boolean {
+function buildahBud(w: string[], d: BuildDraft): boolean {
   if (w[0] !== 'buildah' || w[1] !== 'bud') return false;
   for (let i = 2; i < w.length; i++) {
     const a = w[i];
@@ -238,16 +216,16 @@ function buildahBud(w: string[], d: Draft): boolean {
     else if (a === '--file' || a === '-f') d.dockerfile = next();
     else if (a === '--target') d.target = next();
     else if (a === '--build-arg' || a === '--label') {
-      const kv = keyValue(next());
+      const kv = splitKeyValue(next());
       if (!kv) return false;
       (a === '--label' ? d.labels : d.buildArgs)[kv[0]] = kv[1];
     } else if (a === '--cache-from') d.cacheFrom.push(next());
     else if (a === '--cache-to') d.cacheTo.push(next());
     else if (a === '--platform') d.platforms.push(...next().split(','));
     else if (a === '--secret') {
-      const m = /^id=([A-Za-z0-9_.-]+),env=([A-Za-z_][A-Za-z0-9_]*)$/.exec(next());
-      if (!m) return false;
-      d.secrets[m[1]] = m[2];
+      const secret = parseSecretSpec(next());
+      if (!secret) return false;
+      d.secrets[secret[0]] = secret[1];
     } else if (a === '--tag' || a === '-t') d.tags.push(next());
     else if (!a.startsWith('-') && d.context === undefined) d.context = a;
     else return false;
@@ -272,7 +250,7 @@ function csvFields(s: string): string[] | undefined {
   return out;
 }
 
-function buildctl(w: string[], d: Draft): boolean {
+function buildctl(w: string[], d: BuildDraft): boolean {
   if (w[0] !== 'buildctl-daemonless.sh' || w[1] !== 'build') return false;
   let dockerDir: string | undefined;
   let filename: string | undefined;
@@ -283,19 +261,19 @@ function buildctl(w: string[], d: Draft): boolean {
     if (a === '--frontend') {
       if (next() !== 'dockerfile.v0') return false;
     } else if (a === '--local') {
-      const kv = keyValue(next());
+      const kv = splitKeyValue(next());
       if (kv?.[0] === 'context') d.context = kv[1];
       else if (kv?.[0] === 'dockerfile') dockerDir = kv[1];
       else return false;
     } else if (a === '--opt') {
-      const kv = keyValue(next());
+      const kv = splitKeyValue(next());
       if (!kv) return false;
       if (kv[0] === 'filename') filename = kv[1];
       else if (kv[0] === 'target') d.target = kv[1];
       else if (kv[0] === 'platform') d.platforms.push(...kv[1].split(','));
       else if (kv[0].startsWith('build-arg:')) d.buildArgs[kv[0].slice(10)] = kv[1];
       else if (kv[0].startsWith('label:')) {
-        const label = keyValue(`${kv[0].slice(6)}=${kv[1]}`);
+        const label = splitKeyValue(`${kv[0].slice(6)}=${kv[1]}`);
         if (!label) return false;
         d.labels[label[0]] = label[1];
       } else return false;
@@ -304,9 +282,9 @@ function buildctl(w: string[], d: Draft): boolean {
       if (!m) return false;
       (a === '--import-cache' ? d.cacheFrom : d.cacheTo).push(m[1]);
     } else if (a === '--secret') {
-      const m = /^id=([A-Za-z0-9_.-]+),env=([A-Za-z_][A-Za-z0-9_]*)$/.exec(next());
-      if (!m) return false;
-      d.secrets[m[1]] = m[2];
+      const secret = parseSecretSpec(next());
+      if (!secret) return false;
+      d.secrets[secret[0]] = secret[1];
     } else if (a === '--output') {
       const fields = csvFields(next());
       if (!fields || fields[0] !== 'type=image') return false;
@@ -326,7 +304,7 @@ function buildctl(w: string[], d: Draft): boolean {
 /** The build a script performs, when every line is a builder command; else undefined. */
 export function recoverBuild(script: string, strategy: ConcreteStrategy): BuildImage | undefined {
   const lines = logicalLines(script);
-  const d = newDraft();
+  const d = emptyBuildDraft();
   let built = false;
   const pushed: string[] = [];
   for (const line of lines) {

@@ -5,7 +5,7 @@
  * line), or, written by hand, nothing but `docker build` of some tags followed by
  * `docker push` of each of them. Anything else stays a `run` step.
  */
-import { BuildImageSchema, buildImageCommands, type BuildImage, type BuildImageInput, type ConcreteStrategy } from '@polyci/core';
+import { BuildImageSchema, buildImageCommands, parseSecretSpec, splitKeyValue, type BuildImage, type BuildImageInput, type ConcreteStrategy } from '@polyci/core';
 
 /**
  * Split one shell command line into words, removing quotes. `${NAME}` and `$NAME` stay
@@ -113,16 +113,6 @@ class Flags {
   }
 }
 
-function keyValue(s: string): [string, string] | undefined {
-  const eq = s.indexOf('=');
-  return eq > 0 ? [s.slice(0, eq), s.slice(eq + 1)] : undefined;
-}
-
-function secretOf(spec: string): [string, string] | undefined {
-  const m = /^id=([A-Za-z0-9_.-]+),env=([A-Za-z_][A-Za-z0-9_]*)$/.exec(spec);
-  return m ? [m[1], m[2]] : undefined;
-}
-
 const ref = '"?\\$\\{([A-Za-z_][A-Za-z0-9_]*)\\}"?';
 const loginPattern = (tool: string) => new RegExp(`^printf '%s' ${ref} \\| ${tool} login(?: --storage-driver vfs)? (?:--username|-u) ${ref} --password-stdin(?: (.+))?$`);
 const loginPatterns = { docker: loginPattern('docker'), buildah: loginPattern('buildah') };
@@ -184,18 +174,18 @@ function dockerCandidate(lines: string[], lenient: boolean): Parsed | undefined 
     if ((v = f.take('--file', '-f')) !== undefined) build.dockerfile = v;
     else if ((v = f.take('--target')) !== undefined) build.target = v;
     else if ((v = f.take('--build-arg')) !== undefined) {
-      const kv = keyValue(v);
+      const kv = splitKeyValue(v);
       if (!kv) return undefined;
       build.buildArgs![kv[0]] = kv[1];
     } else if ((v = f.take('--cache-from')) !== undefined) build.cacheFrom!.push(v);
     else if ((v = f.take('--cache-to')) !== undefined) build.cacheTo!.push(v);
     else if ((v = f.take('--platform')) !== undefined) build.platforms = v.split(',');
     else if ((v = f.take('--label')) !== undefined) {
-      const kv = keyValue(v);
+      const kv = splitKeyValue(v);
       if (!kv) return undefined;
       build.labels![kv[0]] = kv[1];
     } else if ((v = f.take('--secret')) !== undefined) {
-      const s = secretOf(v);
+      const s = parseSecretSpec(v);
       if (!s) return undefined;
       build.secrets![s[0]] = s[1];
     } else if ((v = f.take('--tag', '-t')) !== undefined) build.tags.push(v);
@@ -243,11 +233,11 @@ function kanikoCandidate(lines: string[]): Parsed | undefined {
     else if ((v = f.take('--dockerfile')) !== undefined) build.dockerfile = relativeToPwd(v);
     else if ((v = f.take('--target')) !== undefined) build.target = v;
     else if ((v = f.take('--build-arg')) !== undefined) {
-      const kv = keyValue(v);
+      const kv = splitKeyValue(v);
       if (!kv) return undefined;
       build.buildArgs![kv[0]] = kv[1];
     } else if ((v = f.take('--label')) !== undefined) {
-      const kv = keyValue(v);
+      const kv = splitKeyValue(v);
       if (!kv) return undefined;
       build.labels![kv[0]] = kv[1];
     } else if ((v = f.take('--custom-platform')) !== undefined) build.platforms = [v];
@@ -282,18 +272,18 @@ function buildahCandidate(lines: string[]): Parsed | undefined {
     if ((v = f.take('--file', '-f')) !== undefined) build.dockerfile = v;
     else if ((v = f.take('--target')) !== undefined) build.target = v;
     else if ((v = f.take('--build-arg')) !== undefined) {
-      const kv = keyValue(v);
+      const kv = splitKeyValue(v);
       if (!kv) return undefined;
       build.buildArgs![kv[0]] = kv[1];
     } else if ((v = f.take('--cache-from')) !== undefined) build.cacheFrom!.push(v);
     else if ((v = f.take('--cache-to')) !== undefined) build.cacheTo!.push(v);
     else if ((v = f.take('--platform')) !== undefined) build.platforms = v.split(',');
     else if ((v = f.take('--label')) !== undefined) {
-      const kv = keyValue(v);
+      const kv = splitKeyValue(v);
       if (!kv) return undefined;
       build.labels![kv[0]] = kv[1];
     } else if ((v = f.take('--secret')) !== undefined) {
-      const s = secretOf(v);
+      const s = parseSecretSpec(v);
       if (!s) return undefined;
       build.secrets![s[0]] = s[1];
     } else if ((v = f.take('--tag', '-t')) !== undefined) build.tags.push(v);
@@ -355,12 +345,12 @@ function buildkitCandidate(lines: string[]): Parsed | undefined {
     if ((v = f.take('--frontend')) !== undefined) {
       if (v !== 'dockerfile.v0') return undefined;
     } else if ((v = f.take('--local')) !== undefined) {
-      const kv = keyValue(v);
+      const kv = splitKeyValue(v);
       if (kv?.[0] === 'context') build.context = kv[1];
       else if (kv?.[0] === 'dockerfile') dockerfileDir = kv[1];
       else return undefined;
     } else if ((v = f.take('--opt')) !== undefined) {
-      const kv = keyValue(v);
+      const kv = splitKeyValue(v);
       if (!kv) return undefined;
       const [k, value] = kv;
       if (k === 'filename') filename = value;
@@ -378,7 +368,7 @@ function buildkitCandidate(lines: string[]): Parsed | undefined {
       if (!m) return undefined;
       build.cacheTo!.push(m[1]);
     } else if ((v = f.take('--secret')) !== undefined) {
-      const s = secretOf(v);
+      const s = parseSecretSpec(v);
       if (!s) return undefined;
       build.secrets![s[0]] = s[1];
     } else if ((v = f.take('--output')) !== undefined) output = v;
@@ -388,7 +378,7 @@ function buildkitCandidate(lines: string[]): Parsed | undefined {
   const fields = csvFields(output);
   if (!fields) return undefined;
   for (const field of fields) {
-    const kv = keyValue(field);
+    const kv = splitKeyValue(field);
     if (!kv) return undefined;
     if (kv[0] === 'name') build.tags.push(...kv[1].split(','));
     else if (kv[0] === 'push') build.push = kv[1] === 'true';
