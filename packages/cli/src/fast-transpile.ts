@@ -394,7 +394,7 @@ class Scanner {
       const c = src.charCodeAt(j);
       if (nested.length) {
         if (c === 39 || c === 34) j = this.skipString(j);
-        else if (c === 96 || c === 92 || c > 127 || (c === 47 && !this.isCommentAt(j))) unsure();
+        else if (c === 96 || c === 92 || c > 127 || c === 47) unsure(); // skipTrivia took the comments
         else if (c === 61 && src.charCodeAt(j + 1) === 62) j += 2;
         else if (c === 60 || c === 40 || c === 91 || c === 123) {
           nested.push(c === 60 ? 62 : c === 40 ? 41 : c === 91 ? 93 : 125);
@@ -469,11 +469,6 @@ class Scanner {
         return end;
       }
     }
-  }
-
-  private isCommentAt(j: number): boolean {
-    const next = this.src.charCodeAt(j + 1);
-    return this.src.charCodeAt(j) === 47 && (next === 47 || next === 42);
   }
 
   /** Index after the optional `;` that ends a statement whose last token ends at `at`. */
