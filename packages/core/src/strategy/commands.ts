@@ -73,6 +73,9 @@ function dockerCli(build: BuildImage): string[] {
 function kaniko(build: BuildImage): string[] {
   const lines = build.login ? dockerConfigLogin(build, '/kaniko/.docker') : [];
   const args = ['/kaniko/executor', `--context ${absolute(build.context)}`];
+  // Always written, and absolute: kaniko's resolveDockerfilePath (cmd/executor/cmd/root.go)
+  // tries --dockerfile (default "Dockerfile") against its working directory before the
+  // context, so without it a Dockerfile at the repository root would win over the context's.
   const dockerfile = build.dockerfile ?? `${build.context.replace(/\/$/, '')}/Dockerfile`;
   args.push(`--dockerfile ${absolute(dockerfile)}`);
   if (build.target) args.push(`--target ${shellWord(build.target)}`);
