@@ -1,4 +1,5 @@
 /** The job graph: levels (stages) and cycles. Iterative, so a 10,000-job chain cannot overflow the stack. */
+import { derived } from './emit-cache';
 import type { Pipeline } from './ir';
 
 /** Needs that name existing jobs (validation reports the others). */
@@ -10,8 +11,13 @@ function knownNeeds(pipeline: Pipeline, id: string): string[] {
  * Jobs grouped by depth in the DAG (Kahn's algorithm): level 0 needs nothing, level n
  * needs only lower levels. Jobs keep their definition order inside a level; jobs on a
  * cycle (an error reported by validation) go to the last level.
+ * Computed once per pipeline while a compile emits its targets: callers must not change it.
  */
-export function jobLevels(pipeline: Pipeline): string[][] {
+export function jobLevels(pipeline: Pipeline): readonly (readonly string[])[] {
+  return derived('jobLevels', pipeline, () => levelsOf(pipeline));
+}
+
+function levelsOf(pipeline: Pipeline): string[][] {
   const ids = Object.keys(pipeline.jobs);
   const level = new Map<string, number>();
   const pending = new Map<string, number>();

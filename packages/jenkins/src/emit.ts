@@ -280,7 +280,7 @@ function reservedEnvironmentNames(pipeline: Pipeline, secretsOf: Map<string, str
 }
 
 /** Jobs that, stage by stage, also wait for jobs of earlier levels that they do not need. */
-function levelWaits(pipeline: Pipeline, levels: string[][]): Diagnostic[] {
+function levelWaits(pipeline: Pipeline, levels: readonly (readonly string[])[]): Diagnostic[] {
   // Ancestor sets as bitsets, built in DAG order (parents first): n²/32 word operations
   // instead of n² set insertions, so a 10,000-job chain stays in milliseconds.
   const index = new Map<string, number>();
@@ -345,7 +345,7 @@ function levelWaits(pipeline: Pipeline, levels: string[][]): Diagnostic[] {
   ];
 }
 
-function pipelineDiagnostics(pipeline: Pipeline, levels: string[][], secretsOf: Map<string, string[]>, out: Diagnostic[]): void {
+function pipelineDiagnostics(pipeline: Pipeline, levels: readonly (readonly string[])[], secretsOf: Map<string, string[]>, out: Diagnostic[]): void {
   reservedEnvironmentNames(pipeline, secretsOf, out);
   out.push(...levelWaits(pipeline, levels));
   const t = pipeline.triggers;
