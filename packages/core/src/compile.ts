@@ -1,5 +1,5 @@
 /** IR to files for several targets, with every diagnostic on the way. */
-import { hasErrors, type Diagnostic } from './diagnostics';
+import { hasErrors, restamp, type Diagnostic } from './diagnostics';
 import { withEmitCache } from './emit-cache';
 import type { Pipeline } from './ir';
 import type { EmitOptions, OutputFile, Target } from './target';
@@ -24,7 +24,8 @@ export function compile(input: unknown, targets: readonly Target[], options: Emi
     for (const target of targets) {
       const result = target.emit(pipeline, { ...options, ...((options[target.id] as EmitOptions | undefined) ?? {}) });
       // a loop, not push(...list): a large pipeline has more diagnostics than a call takes arguments
-      for (const d of result.diagnostics) diagnostics.push(d.message.startsWith(`[${target.id}]`) ? d : { ...d, message: `[${target.id}] ${d.message}` });
+      const prefix = `[${target.id}]`;
+      for (const d of result.diagnostics) diagnostics.push(d.message.startsWith(prefix) ? d : restamp(d, `${prefix} ${d.message}`));
       for (const file of result.files) files.push({ target: target.id, file });
     }
   });
