@@ -4,40 +4,7 @@
  * flags back and keeps the result only when it writes the very same text again,
  * so a hand-written `docker build` stays a `run` step rather than a guess.
  */
-import { BuildImageSchema, buildImageCommands, emptyBuildDraft, type BuildDraft, type BuildImage, type ConcreteStrategy } from '@polyci/core';
-
-/** Words of one shell line, unquoted the way sh would, keeping `${NAME}` as written. */
-export function shellWords(line: string): string[] | undefined {
-  const words: string[] = [];
-  let word: string | undefined;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (c === ' ') {
-      if (word !== undefined) words.push(word);
-      word = undefined;
-    } else if (c === "'") {
-      const end = line.indexOf("'", i + 1);
-      if (end < 0) return undefined;
-      word = (word ?? '') + line.slice(i + 1, end);
-      i = end;
-    } else if (c === '"') {
-      let text = '';
-      let j = i + 1;
-      for (; j < line.length && line[j] !== '"'; j++) {
-        if (line[j] === '\\' && /["\\$`]/.test(line[j + 1] ?? '')) text += line[++j];
-        else text += line[j];
-      }
-      if (j >= line.length) return undefined;
-      word = (word ?? '') + text;
-      i = j;
-    } else if (c === '\\') {
-      word = (word ?? '') + (line[i + 1] ?? '');
-      i++;
-    } else word = (word ?? '') + c;
-  }
-  if (word !== undefined) words.push(word);
-  return words;
-}
+import { BuildImageSchema, buildImageCommands, emptyBuildDraft, shellWords, type BuildDraft, type BuildImage, type ConcreteStrategy } from '@polyci/core';
 
 /** Lines of a script, split on newlines outside quotes (a quoted tag may hold one). */
 export function shellLines(script: string): string[] {

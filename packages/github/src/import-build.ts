@@ -4,43 +4,7 @@
  * when core's `buildImageCommands` writes the very same script from it, so a
  * conversion never changes what runs.
  */
-import { BuildImageSchema, buildImageCommands, emptyBuildDraft, parseSecretSpec, splitKeyValue, type BuildDraft, type BuildImage, type ConcreteStrategy } from '@polyci/core';
-
-/** One shell word as the shell would read it, with `"${NAME}"` kept as `${NAME}` (a variable reference of the IR). */
-export function shellWords(line: string): string[] | undefined {
-  const words: string[] = [];
-  let i = 0;
-  while (i < line.length) {
-    while (line[i] === ' ') i++;
-    if (i >= line.length) break;
-    let word = '';
-    while (i < line.length && line[i] !== ' ') {
-      const c = line[i];
-      if (c === "'") {
-        const end = line.indexOf("'", i + 1);
-        if (end < 0) return undefined;
-        word += line.slice(i + 1, end);
-        i = end + 1;
-      } else if (c === '"') {
-        i++;
-        while (i < line.length && line[i] !== '"') {
-          if (line[i] === '\\' && '$`"\\'.includes(line[i + 1] ?? '')) {
-            word += line[i + 1];
-            i += 2;
-          } else word += line[i++];
-        }
-        if (i >= line.length) return undefined;
-        i++;
-      } else if (c === '\\') {
-        word += line[i + 1] ?? '';
-        i += 2;
-      } else if ('|;&<>()`'.includes(c)) return undefined;
-      else word += line[i++];
-    }
-    words.push(word);
-  }
-  return words;
-}
+import { BuildImageSchema, buildImageCommands, emptyBuildDraft, parseSecretSpec, shellWords, splitKeyValue, type BuildDraft, type BuildImage, type ConcreteStrategy } from '@polyci/core';
 
 /** Store a parsed [key, value] pair; false when there is none. */
 function put(into: Record<string, string>, pair: [string, string] | undefined): boolean {

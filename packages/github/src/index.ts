@@ -6,7 +6,8 @@ export { emitGithub, workflowSlug, workflowPath, builtinExpressions } from './em
 export { escapeExpressions, unescapeExpressions, expressionsIn, literalExpressionOpener } from './expressions';
 export { pinnedActions } from './actions';
 export { importGithub } from './import';
-export { buildFromScript, shellWords } from './import-build';
+export { buildFromScript } from './import-build';
+export { shellWords } from '@polyci/core';
 export { parseJobCondition } from './conditions';
 
 /** GitHub Actions: `.github/workflows/<pipeline>.yml`. */

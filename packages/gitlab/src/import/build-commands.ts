@@ -4,85 +4,18 @@
  * script maps only when every line is one of these, with no shell beyond quoting
  * and ${VAR} references; otherwise it stays a `run` step.
  */
-import { BuildImageSchema, emptyBuildDraft, parseSecretSpec, splitKeyValue, type BuildDraft, type BuildImage, type ConcreteStrategy } from '@polyci/core';
-
-type Token = { text: string; op?: boolean };
+import { BuildImageSchema, emptyBuildDraft, parseSecretSpec, shellTokens, splitKeyValue, type BuildDraft, type BuildImage, type ConcreteStrategy, type ShellToken } from '@polyci/core';
 
 /**
- * Split one line into words like sh does for the quoting polyci writes: '...', "..."
- * with ${NAME}/$NAME kept as references, backslash escapes, and |, > as operators.
- * Undefined for anything else (substitutions, globs, separators).
+ * The words of one line, with `|` and `>` as operator tokens (the login pipe and the
+ * config.json redirection); `$NAME` reads back as `${NAME}` unless `keepSpelling`.
+ * Undefined for any other shell (core's shellTokens).
  */
-export function shellWords(line: string, keepSpelling = false): Token[] | undefined {
-  const out: Token[] = [];
-  let cur: string | undefined;
-  let i = 0;
-  const push = () => {
-    if (cur !== undefined) out.push({ text: cur });
-    cur = undefined;
-  };
-  const reference = (s: string): [string, number] | undefined => {
-    const m = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/.exec(s);
-    return m ? [keepSpelling ? m[0] : `\${${m[1] ?? m[2]}}`, m[0].length] : undefined;
-  };
-  while (i < line.length) {
-    const c = line[i];
-    if (c === ' ' || c === '\t') {
-      push();
-      i++;
-    } else if (c === '|' || c === '>') {
-      push();
-      out.push({ text: c, op: true });
-      i++;
-    } else if (c === "'") {
-      const end = line.indexOf("'", i + 1);
-      if (end < 0) return undefined;
-      cur = (cur ?? '') + line.slice(i + 1, end);
-      i = end + 1;
-    } else if (c === '"') {
-      cur = cur ?? '';
-      i++;
-      for (;;) {
-        if (i >= line.length) return undefined;
-        const d = line[i];
-        if (d === '"') {
-          i++;
-          break;
-        }
-        if (d === '\\' && i + 1 < line.length && '$`"\\'.includes(line[i + 1])) {
-          cur += line[i + 1];
-          i += 2;
-        } else if (d === '$') {
-          const ref = reference(line.slice(i));
-          if (!ref) return undefined;
-          cur += ref[0];
-          i += ref[1];
-        } else if (d === '`') return undefined;
-        else {
-          cur += d;
-          i++;
-        }
-      }
-    } else if (c === '\\' && i + 1 < line.length) {
-      cur = (cur ?? '') + line[i + 1];
-      i += 2;
-    } else if (c === '$') {
-      const ref = reference(line.slice(i));
-      if (!ref) return undefined;
-      cur = (cur ?? '') + ref[0];
-      i += ref[1];
-    } else if (';&`<(){}*?[#~'.includes(c) && cur === undefined) return undefined;
-    else if (';&`<()*?['.includes(c)) return undefined;
-    else {
-      cur = (cur ?? '') + c;
-      i++;
-    }
-  }
-  push();
-  return out;
+export function commandTokens(line: string, keepSpelling = false): ShellToken[] | undefined {
+  return shellTokens(line, { operators: '|>', references: keepSpelling ? 'as-written' : 'braced' });
 }
 
-const words = (tokens: Token[]) => tokens.map((t) => (t.op ? `\u0000${t.text}` : t.text));
+const words = (tokens: ShellToken[]) => tokens.map((t) => (t.op ? `\u0000${t.text}` : t.text));
 
 /** `printf '%s' "${P}" | <tool> login ... --username "${U}" --password-stdin [server]` */
 function loginLine(w: string[], tool: 'docker' | 'buildah'): BuildDraft['login'] | undefined {
@@ -132,7 +65,7 @@ export function logicalLines(script: string): string[] {
 function configLogin(line: string): BuildDraft['login'] | undefined {
   const m = /^printf '\{"auths":\{"%s":\{"auth":"%s"\}\}\}' ([\s\S]+?) "\$\(printf '%s:%s' "\$\{([A-Za-z_][A-Za-z0-9_]*)\}" "\$\{([A-Za-z_][A-Za-z0-9_]*)\}" \| base64 \| tr -d '\\n'\)" > (?:\/kaniko\/\.docker|"\$\{HOME\}\/\.docker")\/config\.json$/.exec(line);
   if (!m) return undefined;
-  const server = shellWords(m[1]);
+  const server = commandTokens(m[1]);
   if (!server || server.length !== 1) return undefined;
   return { ...(server[0].text !== 'https://index.docker.io/v1/' ? { server: server[0].text } : {}), usernameSecret: m[2], passwordSecret: m[3] };
 }
@@ -316,7 +249,7 @@ export function recoverBuild(script: string, strategy: ConcreteStrategy): BuildI
       d.login = config;
       continue;
     }
-    const tokens = shellWords(line);
+    const tokens = commandTokens(line);
     if (!tokens) return undefined;
     const w = words(tokens);
     if (w[0] === 'printf') {

@@ -6,7 +6,7 @@
  */
 import { buildImageCommands, isReadinessWait, type ConcreteStrategy, type StepInput } from '@polyci/core';
 import { checkoutOnlyScript, withStepEnv } from '../steps';
-import { recoverBuild, shellWords } from './build-commands';
+import { commandTokens, recoverBuild } from './build-commands';
 
 /** Script values as GitLab flattens them (nested arrays from !reference, one level deep or more). */
 export function flattenScript(value: unknown): string[] {
@@ -57,7 +57,7 @@ function splitEnv(body: string): { env?: Record<string, string>; script: string 
     const end = wordEnd(body, wordStart);
     if (end < 0) break;
     const word = body.slice(wordStart, end);
-    const tokens = word === "''" ? [{ text: '' }] : shellWords(word, true);
+    const tokens = word === "''" ? [{ text: '' }] : commandTokens(word, true);
     if (!tokens || tokens.length !== 1) break;
     env[m[1]] = tokens[0].text;
     pos = end + 1;
@@ -72,7 +72,7 @@ function pushesExactly(script: string, tags: readonly string[]): boolean {
   const lines = script.split('\n').filter((l) => l.trim() !== '');
   if (lines.length !== tags.length) return false;
   return lines.every((line, i) => {
-    const w = shellWords(line);
+    const w = commandTokens(line);
     if (!w) return false;
     const words = w.map((t) => t.text);
     if (words[0] === 'buildah' && words[2] === '--storage-driver' && words[3] === 'vfs') words.splice(2, 2);

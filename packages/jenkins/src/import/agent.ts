@@ -5,12 +5,11 @@
  * socket is mounted), `agent { kubernetes { yaml '''...''' } }` (the pod template).
  * https://www.jenkins.io/doc/book/pipeline/syntax/#agent
  */
-import { parseYamlInput, type ConcreteStrategy, type InputFile, type Resources } from '@polyci/core';
+import { parseYamlInput, shellWords, type ConcreteStrategy, type InputFile, type Resources } from '@polyci/core';
 import type { ImportContext } from './context';
 import { body, callName, plainValue, positional, statementCall, stringValue } from './evaluate';
 import { imageFacts } from './images';
 import { analysePod, type PodFacts } from './pod';
-import { shellWords } from './build-commands';
 import type { CallNode, Expr, Span, StringNode } from './syntax';
 
 export interface AgentFacts {

@@ -5,57 +5,7 @@
  * line), or, written by hand, nothing but `docker build` of some tags followed by
  * `docker push` of each of them. Anything else stays a `run` step.
  */
-import { BuildImageSchema, buildImageCommands, parseSecretSpec, splitKeyValue, type BuildImage, type BuildImageInput, type ConcreteStrategy } from '@polyci/core';
-
-/**
- * Split one shell command line into words, removing quotes. `${NAME}` and `$NAME` stay
- * as references. Undefined for anything that is not a plain command (pipes, `;`,
- * substitutions, redirections), which a build line never needs.
- */
-export function shellWords(line: string): string[] | undefined {
-  const words: string[] = [];
-  let word: string | undefined;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (c === ' ' || c === '\t') {
-      if (word !== undefined) words.push(word);
-      word = undefined;
-      continue;
-    }
-    if (c === "'") {
-      const end = line.indexOf("'", i + 1);
-      if (end < 0) return undefined;
-      word = (word ?? '') + line.slice(i + 1, end);
-      i = end;
-      continue;
-    }
-    if (c === '"') {
-      let j = i + 1;
-      let text = '';
-      for (; j < line.length && line[j] !== '"'; j++) {
-        if (line[j] === '\\' && '"\\$`'.includes(line[j + 1] ?? '')) {
-          text += line[j + 1];
-          j++;
-        } else if (line[j] === '`' || (line[j] === '$' && line[j + 1] === '(')) return undefined;
-        else text += line[j];
-      }
-      if (j >= line.length) return undefined;
-      word = (word ?? '') + text;
-      i = j;
-      continue;
-    }
-    if (c === '\\') {
-      if (i + 1 >= line.length) return undefined;
-      word = (word ?? '') + line[i + 1];
-      i++;
-      continue;
-    }
-    if ('|;&<>()`#'.includes(c) || (c === '$' && line[i + 1] === '(')) return undefined;
-    word = (word ?? '') + c;
-  }
-  if (word !== undefined) words.push(word);
-  return words;
-}
+import { BuildImageSchema, buildImageCommands, parseSecretSpec, shellWords, splitKeyValue, type BuildImage, type BuildImageInput, type ConcreteStrategy } from '@polyci/core';
 
 /** Split a script into command lines: at newlines outside quotes (a quoted tag may hold one). */
 function commandLines(script: string): string[] {

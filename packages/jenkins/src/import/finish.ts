@@ -10,6 +10,7 @@ import {
   daemonDataDir,
   daemonPort,
   dindClientCertDir,
+  shellWords,
   socketProxySections,
   strategyImages,
   usesTls,
@@ -19,7 +20,7 @@ import {
   type StepInput,
 } from '@polyci/core';
 import type { AgentFacts } from './agent';
-import { buildFromScript, shellWords } from './build-commands';
+import { buildFromScript } from './build-commands';
 import { looksLikeSecret } from './credentials';
 import type { ImportContext } from './context';
 import type { JobDraft, Sidecar } from './draft';
