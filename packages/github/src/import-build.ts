@@ -33,6 +33,19 @@ function parseFlags(words: string[], handlers: Handlers, draft: BuildDraft, posi
   return true;
 }
 
+/** The value flags docker build and buildah bud share. */
+const buildFlags: Handlers = {
+  '--file': (d, v) => ((d.dockerfile = v), true),
+  '--target': (d, v) => ((d.target = v), true),
+  '--build-arg': (d, v) => keyValue(d.buildArgs, v),
+  '--cache-from': (d, v) => (d.cacheFrom.push(v), true),
+  '--cache-to': (d, v) => (d.cacheTo.push(v), true),
+  '--platform': (d, v) => (d.platforms.push(...v.split(',')), true),
+  '--label': (d, v) => keyValue(d.labels, v),
+  '--secret': (d, v) => secretSpec(d.secrets, v),
+  '--tag': (d, v) => (d.tags.push(v), true),
+};
+
 function fromDockerCli(lines: string[]): BuildDraft | undefined {
   const draft = emptyBuildDraft();
   let l = 0;
@@ -49,17 +62,7 @@ function fromDockerCli(lines: string[]): BuildDraft | undefined {
   else return undefined;
   const ok = parseFlags(
     rest,
-    {
-      '--file': (d, v) => ((d.dockerfile = v), true),
-      '--target': (d, v) => ((d.target = v), true),
-      '--build-arg': (d, v) => keyValue(d.buildArgs, v),
-      '--cache-from': (d, v) => (d.cacheFrom.push(v), true),
-      '--cache-to': (d, v) => (d.cacheTo.push(v), true),
-      '--platform': (d, v) => (d.platforms.push(...v.split(',')), true),
-      '--label': (d, v) => keyValue(d.labels, v),
-      '--secret': (d, v) => secretSpec(d.secrets, v),
-      '--tag': (d, v) => (d.tags.push(v), true),
-    },
+    buildFlags,
     draft,
     (v) => (draft.context === undefined ? ((draft.context = v), true) : false),
     { '--push': (d) => (d.push = true), '--load': (d) => (d.push = false) },
@@ -132,17 +135,7 @@ function fromBuildah(lines: string[]): BuildDraft | undefined {
   if (!words || words.slice(0, 7).join(' ') !== 'buildah bud --storage-driver vfs --isolation chroot --layers') return undefined;
   const ok = parseFlags(
     words.slice(7),
-    {
-      '--file': (d, v) => ((d.dockerfile = v), true),
-      '--target': (d, v) => ((d.target = v), true),
-      '--build-arg': (d, v) => keyValue(d.buildArgs, v),
-      '--cache-from': (d, v) => (d.cacheFrom.push(v), true),
-      '--cache-to': (d, v) => (d.cacheTo.push(v), true),
-      '--platform': (d, v) => (d.platforms.push(...v.split(',')), true),
-      '--label': (d, v) => keyValue(d.labels, v),
-      '--secret': (d, v) => secretSpec(d.secrets, v),
-      '--tag': (d, v) => (d.tags.push(v), true),
-    },
+    buildFlags,
     draft,
     (v) => (draft.context === undefined ? ((draft.context = v), true) : false),
   );

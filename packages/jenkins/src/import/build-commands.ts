@@ -103,6 +103,34 @@ interface Parsed {
   lines: number;
 }
 
+/**
+ * A flag docker build and buildah bud share, at the cursor: 'read' when it is one and
+ * its value parsed, 'bad' when its value does not parse, 'other' when it is none of them.
+ */
+function sharedBuildFlag(f: Flags, build: BuildImageInput): 'read' | 'bad' | 'other' {
+  let v: string | undefined;
+  if ((v = f.take('--file', '-f')) !== undefined) build.dockerfile = v;
+  else if ((v = f.take('--target')) !== undefined) build.target = v;
+  else if ((v = f.take('--build-arg')) !== undefined) {
+    const kv = splitKeyValue(v);
+    if (!kv) return 'bad';
+    build.buildArgs![kv[0]] = kv[1];
+  } else if ((v = f.take('--cache-from')) !== undefined) build.cacheFrom!.push(v);
+  else if ((v = f.take('--cache-to')) !== undefined) build.cacheTo!.push(v);
+  else if ((v = f.take('--platform')) !== undefined) build.platforms = v.split(',');
+  else if ((v = f.take('--label')) !== undefined) {
+    const kv = splitKeyValue(v);
+    if (!kv) return 'bad';
+    build.labels![kv[0]] = kv[1];
+  } else if ((v = f.take('--secret')) !== undefined) {
+    const s = parseSecretSpec(v);
+    if (!s) return 'bad';
+    build.secrets![s[0]] = s[1];
+  } else if ((v = f.take('--tag', '-t')) !== undefined) build.tags.push(v);
+  else return 'other';
+  return 'read';
+}
+
 function dockerCandidate(lines: string[], lenient: boolean): Parsed | undefined {
   let i = 0;
   const build: BuildImageInput = { tags: [], buildArgs: {}, cacheFrom: [], cacheTo: [], platforms: [], labels: {}, secrets: {} };
@@ -120,26 +148,10 @@ function dockerCandidate(lines: string[], lenient: boolean): Parsed | undefined 
   let push = false;
   let context: string | undefined;
   while (!f.done()) {
-    let v: string | undefined;
-    if ((v = f.take('--file', '-f')) !== undefined) build.dockerfile = v;
-    else if ((v = f.take('--target')) !== undefined) build.target = v;
-    else if ((v = f.take('--build-arg')) !== undefined) {
-      const kv = splitKeyValue(v);
-      if (!kv) return undefined;
-      build.buildArgs![kv[0]] = kv[1];
-    } else if ((v = f.take('--cache-from')) !== undefined) build.cacheFrom!.push(v);
-    else if ((v = f.take('--cache-to')) !== undefined) build.cacheTo!.push(v);
-    else if ((v = f.take('--platform')) !== undefined) build.platforms = v.split(',');
-    else if ((v = f.take('--label')) !== undefined) {
-      const kv = splitKeyValue(v);
-      if (!kv) return undefined;
-      build.labels![kv[0]] = kv[1];
-    } else if ((v = f.take('--secret')) !== undefined) {
-      const s = parseSecretSpec(v);
-      if (!s) return undefined;
-      build.secrets![s[0]] = s[1];
-    } else if ((v = f.take('--tag', '-t')) !== undefined) build.tags.push(v);
-    else if (f.is('--push')) push = true;
+    const shared = sharedBuildFlag(f, build);
+    if (shared === 'bad') return undefined;
+    if (shared === 'read') continue;
+    if (f.is('--push')) push = true;
     else if (f.is('--load')) continue;
     else if (!f.peek().startsWith('-') && context === undefined) context = f.next();
     else return undefined;
@@ -216,28 +228,11 @@ function buildahCandidate(lines: string[]): Parsed | undefined {
   const f = new Flags(words.slice(2));
   let context: string | undefined;
   while (!f.done()) {
-    let v: string | undefined;
-    if ((v = f.take('--storage-driver')) !== undefined || (v = f.take('--isolation')) !== undefined) continue;
-    if (f.is('--layers')) continue;
-    if ((v = f.take('--file', '-f')) !== undefined) build.dockerfile = v;
-    else if ((v = f.take('--target')) !== undefined) build.target = v;
-    else if ((v = f.take('--build-arg')) !== undefined) {
-      const kv = splitKeyValue(v);
-      if (!kv) return undefined;
-      build.buildArgs![kv[0]] = kv[1];
-    } else if ((v = f.take('--cache-from')) !== undefined) build.cacheFrom!.push(v);
-    else if ((v = f.take('--cache-to')) !== undefined) build.cacheTo!.push(v);
-    else if ((v = f.take('--platform')) !== undefined) build.platforms = v.split(',');
-    else if ((v = f.take('--label')) !== undefined) {
-      const kv = splitKeyValue(v);
-      if (!kv) return undefined;
-      build.labels![kv[0]] = kv[1];
-    } else if ((v = f.take('--secret')) !== undefined) {
-      const s = parseSecretSpec(v);
-      if (!s) return undefined;
-      build.secrets![s[0]] = s[1];
-    } else if ((v = f.take('--tag', '-t')) !== undefined) build.tags.push(v);
-    else if (!f.peek().startsWith('-') && context === undefined) context = f.next();
+    if (f.take('--storage-driver') !== undefined || f.take('--isolation') !== undefined || f.is('--layers')) continue;
+    const shared = sharedBuildFlag(f, build);
+    if (shared === 'bad') return undefined;
+    if (shared === 'read') continue;
+    if (!f.peek().startsWith('-') && context === undefined) context = f.next();
     else return undefined;
   }
   if (context === undefined) return undefined;
