@@ -31,7 +31,7 @@ function cacheDir(fromFile: string): string | undefined {
   return home ? join(home, 'polyci') : undefined;
 }
 
-/** Above this size, hashing the source and reading the cache beats scanning it again. */
+/** Above this size (in bytes), hashing the source and reading the cache beats scanning it again. */
 const largeConfig = 1 << 20;
 
 const wrap = (code: string): string => `(function (exports, require, module, __filename, __dirname) {${code}\n})`;
@@ -73,16 +73,19 @@ function transpile(file: string, source: string): { code: string; script?: Scrip
  * V8's code cache beside it (made after the run, so it holds the config's own function):
  * compiling an 18 MB literal config costs V8 more than any step after it.
  */
-function compileConfig(file: string, source: string): { script: Script; after?: () => void } {
-  const large = source.length >= largeConfig;
+function compileConfig(file: string, bytes: Buffer): { script: Script; after?: () => void } {
+  const large = bytes.length >= largeConfig;
+  // A large config is hashed as bytes, and decoded only on a cache miss.
+  let text: string | undefined;
+  const source = (): string => (text ??= bytes.toString('utf8'));
   if (!large) {
-    const fast = transpile(file, source);
+    const fast = transpile(file, source());
     if (fast.script) return { script: fast.script };
   }
   // node:crypto only here: the fast path of a small config never hashes, and loading it costs a cold start ~5 ms.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createHash } = require('node:crypto') as typeof import('node:crypto');
-  const key = createHash('sha256').update(`${transpilerVersion}\0${process.version}\0`).update(source).digest('hex');
+  const key = createHash('sha256').update(`${transpilerVersion}\0${process.version}\0`).update(bytes).digest('hex');
   const dir = cacheDir(file);
   const js = dir && join(dir, `${key}.js`);
   const v8 = dir && join(dir, `${key}.v8`);
@@ -91,7 +94,7 @@ function compileConfig(file: string, source: string): { script: Script; after?: 
   if (js && existsSync(js)) {
     code = readFileSync(js, 'utf8');
   } else {
-    const made = large ? transpile(file, source) : { code: sucrase(file, source) };
+    const made = large ? transpile(file, source()) : { code: sucrase(file, source()) };
     code = made.code;
     script = made.script;
     if (js) writeCache(js, code);
@@ -136,7 +139,7 @@ function locate(error: unknown, file: string): { line?: number; column?: number 
 
 function loadModule(file: string, seen: Map<string, unknown>): unknown {
   if (seen.has(file)) return seen.get(file);
-  const source = readFileSync(file, 'utf8');
+  const bytes = readFileSync(file);
   const mod = new Module(file);
   mod.filename = file;
   mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(dirname(file));
@@ -152,7 +155,7 @@ function loadModule(file: string, seen: Map<string, unknown>): unknown {
     return fallback(id);
   };
   // Wrapped on the first line, so stack frames and syntax errors keep the file's own line numbers.
-  const { script, after } = compileConfig(file, source);
+  const { script, after } = compileConfig(file, bytes);
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
   wrapper.call(mod.exports, mod.exports, requireFromConfig, mod, file, dirname(file));
   after?.();
