@@ -42,6 +42,13 @@ function clean(w: ShellWord): boolean {
 const secretRef = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/;
 
 /** `printf '%s' "${PW}" | <tool> login [--storage-driver vfs] --username "${USER}" --password-stdin [server]` */
+/** `KEY=VALUE` into a record; false when there is no `=` after a key. */
+function putKeyValue(into: Record<string, string>, text: string): boolean {
+  const kv = splitKeyValue(text);
+  if (kv) into[kv[0]] = kv[1];
+  return kv !== undefined;
+}
+
 function readLogin(words: string[], tool: 'docker' | 'buildah'): BuildImage['login'] | undefined {
   if (words[0] !== 'printf' || words[1] !== '%s' || words[3] !== '|' || words[4] !== tool || words[5] !== 'login') return undefined;
   const password = secretRef.exec(words[2])?.[1];
@@ -89,9 +96,7 @@ function readDockerBuild(words: string[], build: BuildImage): boolean {
       if (!kv || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(kv[0])) return false;
       build.buildArgs[kv[0]] = kv[1];
     } else if (flag === '--label') {
-      const kv = splitKeyValue(value() ?? '');
-      if (!kv) return false;
-      build.labels[kv[0]] = kv[1];
+      if (!putKeyValue(build.labels, value() ?? '')) return false;
     } else if (flag === '--cache-from') build.cacheFrom.push(value() ?? '');
     else if (flag === '--cache-to') build.cacheTo.push(value() ?? '');
     else if (flag === '--platform') build.platforms.push(...(value() ?? '').split(','));
@@ -133,13 +138,9 @@ function readKaniko(words: string[], build: BuildImage, workspace: string | unde
     else if (flag === '--dockerfile' || flag === '-f') build.dockerfile = relative(value(), workspace);
     else if (flag === '--target') build.target = value();
     else if (flag === '--build-arg') {
-      const kv = splitKeyValue(value());
-      if (!kv) return false;
-      build.buildArgs[kv[0]] = kv[1];
+      if (!putKeyValue(build.buildArgs, value())) return false;
     } else if (flag === '--label') {
-      const kv = splitKeyValue(value());
-      if (!kv) return false;
-      build.labels[kv[0]] = kv[1];
+      if (!putKeyValue(build.labels, value())) return false;
     } else if (flag === '--custom-platform') build.platforms.push(value());
     else if (w === '--cache=true' || w === '--cache') continue;
     else if (flag === '--cache-repo') build.cacheFrom.push(value());
@@ -169,13 +170,9 @@ function readBuildahBud(words: string[], build: BuildImage): boolean {
     else if (flag === '--target') build.target = value();
     else if (flag === '--tag' || flag === '-t') build.tags.push(value());
     else if (flag === '--build-arg') {
-      const kv = splitKeyValue(value());
-      if (!kv) return false;
-      build.buildArgs[kv[0]] = kv[1];
+      if (!putKeyValue(build.buildArgs, value())) return false;
     } else if (flag === '--label') {
-      const kv = splitKeyValue(value());
-      if (!kv) return false;
-      build.labels[kv[0]] = kv[1];
+      if (!putKeyValue(build.labels, value())) return false;
     } else if (flag === '--cache-from') build.cacheFrom.push(value());
     else if (flag === '--cache-to') build.cacheTo.push(value());
     else if (flag === '--platform') build.platforms.push(...value().split(','));
