@@ -175,14 +175,19 @@ function dockerCandidate(lines: string[], lenient: boolean): Parsed | undefined 
   return { build, lines: i };
 }
 
+/** The login of the line that writes a registry config.json (kaniko, buildkit), or undefined. */
+function configFileLogin(line: string | undefined): Login | undefined {
+  const login = configLogin.exec(line ?? '');
+  const server = unquoted(login?.[1]);
+  return login && server !== undefined ? loginOf(login[2], login[3], server, 'https://index.docker.io/v1/') : undefined;
+}
+
 function kanikoCandidate(lines: string[]): Parsed | undefined {
   let i = 0;
   const build: BuildImageInput = { tags: [], buildArgs: {}, cacheFrom: [], labels: {} };
   if (lines[0] === 'mkdir -p /kaniko/.docker') {
-    const login = configLogin.exec(lines[1] ?? '');
-    const server = unquoted(login?.[1]);
-    if (!login || server === undefined) return undefined;
-    build.login = loginOf(login[2], login[3], server, 'https://index.docker.io/v1/');
+    build.login = configFileLogin(lines[1]);
+    if (!build.login) return undefined;
     i = 2;
   }
   const words = shellWords(lines[i] ?? '');
@@ -273,10 +278,8 @@ function buildkitCandidate(lines: string[]): Parsed | undefined {
   let i = 0;
   const build: BuildImageInput = { tags: [], buildArgs: {}, cacheFrom: [], cacheTo: [], platforms: [], labels: {}, secrets: {} };
   if (/^mkdir -p /.test(lines[0] ?? '')) {
-    const login = configLogin.exec(lines[1] ?? '');
-    const server = unquoted(login?.[1]);
-    if (!login || server === undefined) return undefined;
-    build.login = loginOf(login[2], login[3], server, 'https://index.docker.io/v1/');
+    build.login = configFileLogin(lines[1]);
+    if (!build.login) return undefined;
     i = 2;
   }
   const words = shellWords(lines[i] ?? '');
