@@ -420,7 +420,7 @@ if (only.has('5')) {
 
 if (only.has('s')) {
   log('per-step scaling (in process)');
-  const steps = spawnSync(NODE, [join(ROOT, 'bench/lib/steps.mjs'), '--work', join(WORK, 'steps'), '--sizes', opt.quick ? '2500,5000' : '2500,5000,10000'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const steps = spawnSync(NODE, [join(ROOT, 'bench/lib/steps.mjs'), '--work', join(WORK, 'steps'), '--sizes', opt.quick ? '2500,5000' : '2500,5000,10000,20000'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
   if (steps.status !== 0) extra.push(`per-step scaling failed: ${firstError(steps.stderr)}`);
   else {
     const res = JSON.parse(steps.stdout);
