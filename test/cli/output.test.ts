@@ -2,13 +2,14 @@
  * planWrites compares an existing file with the new contents a chunk at a time, as bytes:
  * the same bytes are "unchanged" whatever their size or characters, any other bytes are
  * "changed" (or a PCI060 conflict when the file is not polyci's), a missing file is new.
+ * writeAtomic writes the same chunks: the file holds exactly Buffer.from(contents).
  */
 import fc from 'fast-check';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generatedMarker } from '@polyci/core';
-import { planWrites } from '../../packages/cli/src/output';
+import { planWrites, writeAtomic } from '../../packages/cli/src/output';
 
 const runs = Number(process.env.FUZZ_RUNS ?? 100);
 const dir = mkdtempSync(join(tmpdir(), 'polyci-output-'));
@@ -81,6 +82,41 @@ describe('planWrites', () => {
         const other = edit === undefined ? text : text.slice(0, i) + edit + text.slice(i + 1);
         const expected = Buffer.from(other).equals(Buffer.from(text)) ? 0 : 1;
         expect(plan(other, text)).toEqual({ changed: expected, errors: [] });
+      }),
+      { numRuns: runs },
+    );
+  });
+
+  it('writeAtomic writes exactly the UTF-8 bytes, across chunk boundaries, and leaves no temporary file', () => {
+    const sub = join(dir, `w${n++}`, 'deeper');
+    const texts = [
+      '',
+      'a',
+      header + 'a'.repeat(chunk - header.length - 1) + '😀' + 'é'.repeat(chunk - 1) + '€'.repeat(chunk + 3) + '\n',
+      // a lone surrogate is written as U+FFFD, as Buffer.from writes it
+      `x\ud800y${'z'.repeat(chunk)}\udc00`,
+    ];
+    texts.forEach((text, i) => {
+      const path = join(sub, `f${i}`);
+      writeAtomic(path, text);
+      expect(readFileSync(path).equals(Buffer.from(text))).toBe(true);
+      // and planWrites then finds it unchanged
+      expect(planWrites([{ path, contents: text }], false).changed).toEqual([]);
+    });
+    // over an existing file, shorter than before
+    writeAtomic(join(sub, 'f2'), 'short');
+    expect(readFileSync(join(sub, 'f2'), 'utf8')).toBe('short');
+    expect(readdirSync(sub).sort()).toEqual(['f0', 'f1', 'f2', 'f3']);
+  });
+
+  it('writeAtomic: random texts read back as Buffer.from gives them', () => {
+    const path = join(dir, `w${n++}`);
+    const unit = fc.oneof(fc.constantFrom('a', '\n', 'é', '€', '😀', '\ud800', '\udfff'), fc.fullUnicode());
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 300 }), (units) => {
+        const text = units.join('');
+        writeAtomic(path, text);
+        expect(readFileSync(path).equals(Buffer.from(text))).toBe(true);
       }),
       { numRuns: runs },
     );
