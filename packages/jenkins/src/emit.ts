@@ -30,7 +30,7 @@ import { dockerAgent, dockerWorkflowStep, needsDockerWorkflow } from './docker-w
 import { isEnvironmentName, labelExpression } from './groovy';
 import { podYaml } from './kubernetes';
 import { readOptions, type JenkinsOptions } from './options';
-import { renderJenkinsfile } from './render';
+import { renderJenkinsfile, StageWriter } from './render';
 import { jobSecrets } from './secrets';
 import { strategyDiagnostics } from './strategy';
 import { readinessStep, type StepView } from './steps';
@@ -68,7 +68,8 @@ export interface JenkinsfileView {
   name: string;
   triggers: string[];
   environment: EnvEntry[];
-  stages: (StageView | { name: string; parallel: StageView[] })[];
+  /** The stages as a StageWriter wrote them, in chunks of text. */
+  stages: string[];
 }
 
 function literalEnv(env: Record<string, string>): EnvEntry[] {
@@ -232,13 +233,12 @@ export function emitJenkins(pipeline: Pipeline, emitOptions?: EmitOptions): Emit
   if (diagnostics.some((d) => d.severity === 'error')) return { files: [], diagnostics };
   const names = stageNames(pipeline);
   const taken = new Set(names.values());
-  const stages: JenkinsfileView['stages'] = [];
+  const stages = new StageWriter();
   const state: EmitState = { pipeline, options, diagnostics, pods: new Map(), secrets: new Map() };
   const levels = jobLevels(pipeline);
   for (const level of levels) {
-    const views = level.map((id) => stageOf(state, id, names.get(id)!));
-    if (views.length === 1) {
-      stages.push(views[0]);
+    if (level.length === 1) {
+      stages.stage(stageOf(state, level[0], names.get(level[0])!));
       continue;
     }
     // Jobs of one level of the graph need nothing from each other: they run in parallel.
@@ -247,7 +247,9 @@ export function emitJenkins(pipeline: Pipeline, emitOptions?: EmitOptions): Emit
     let group = `parallel: ${listed}`;
     for (let i = 2; taken.has(group); i++) group = `parallel ${i}: ${listed}`;
     taken.add(group);
-    stages.push({ name: group, parallel: views });
+    stages.openParallel(group);
+    for (const id of level) stages.stage(stageOf(state, id, names.get(id)!));
+    stages.closeParallel();
   }
   pipelineDiagnostics(pipeline, levels, state.secrets, diagnostics);
   const view: JenkinsfileView = {
@@ -255,7 +257,7 @@ export function emitJenkins(pipeline: Pipeline, emitOptions?: EmitOptions): Emit
     name: pipeline.name,
     triggers: (pipeline.triggers.schedule ?? []).map((s) => s.cron),
     environment: literalEnv(pipeline.env),
-    stages,
+    stages: stages.done(),
   };
   if (diagnostics.some((d) => d.severity === 'error')) return { files: [], diagnostics };
   return { files: [{ path: 'Jenkinsfile', contents: renderJenkinsfile(view) }], diagnostics };

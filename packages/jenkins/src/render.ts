@@ -188,15 +188,50 @@ export function renderJenkinsfile(view: JenkinsfileView): string {
   }
   if (view.environment.length > 0) environment(o, view.environment, '  ');
   o.push('  stages {\n');
-  for (const s of view.stages) {
-    if ('parallel' in s) {
-      o.push('    stage(', str(s.name), ') {\n      parallel {\n');
-      for (const v of s.parallel) stage(o, v, '        ');
-      o.push('      }\n    }\n');
-    } else {
-      stage(o, s, '    ');
-    }
-  }
+  for (const text of view.stages) o.push(text);
   o.push('  }\n}\n');
   return o.join('');
+}
+
+/** Stages per joined chunk of a StageWriter. */
+const stagesPerChunk = 64;
+
+/**
+ * Writes the stages as emit makes them, so that a stage's view dies as soon as it is
+ * written: a wide level of the job graph is one parallel stage of thousands of jobs, and
+ * holding all their views until the end made the garbage collector move them all. The
+ * pieces are joined every `stagesPerChunk` stages.
+ */
+export class StageWriter {
+  private readonly chunks: string[] = [];
+  private o: string[] = [];
+  private count = 0;
+  private inParallel = false;
+
+  stage(view: StageView): void {
+    stage(this.o, view, this.inParallel ? '        ' : '    ');
+    if (++this.count % stagesPerChunk === 0) this.flush();
+  }
+
+  /** Open a parallel stage: the stages written until `closeParallel` run in it. */
+  openParallel(name: string): void {
+    this.o.push('    stage(', str(name), ') {\n      parallel {\n');
+    this.inParallel = true;
+  }
+
+  closeParallel(): void {
+    this.o.push('      }\n    }\n');
+    this.inParallel = false;
+  }
+
+  /** The stages' text, in chunks. */
+  done(): string[] {
+    this.flush();
+    return this.chunks;
+  }
+
+  private flush(): void {
+    if (this.o.length > 0) this.chunks.push(this.o.join(''));
+    this.o = [];
+  }
 }
