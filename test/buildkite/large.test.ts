@@ -4,14 +4,9 @@
  * steps falling on either side of a batch boundary.
  */
 import { parse } from 'yaml';
-import { toYaml, validatePipeline, type Pipeline, type PipelineInput } from '@polyci/core';
+import { toYaml, type Pipeline, type PipelineInput } from '@polyci/core';
+import { checked } from '../support/large';
 import { emitBuildkite } from '@polyci/buildkite';
-
-function checked(input: PipelineInput): Pipeline {
-  const r = validatePipeline(input);
-  if (!r.pipeline) throw new Error(JSON.stringify(r.diagnostics));
-  return r.pipeline;
-}
 
 function largePipeline(jobs: number): Pipeline {
   const input: PipelineInput = {

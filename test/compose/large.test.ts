@@ -3,15 +3,10 @@
  * be what one toYaml of composeDocument writes, whether the services are written in
  * batches or (with a vendor services map merged over them) all at once.
  */
-import { toYaml, validatePipeline, type Pipeline, type PipelineInput, type YamlValue } from '@polyci/core';
+import { toYaml, type Pipeline, type PipelineInput, type YamlValue } from '@polyci/core';
+import { checked } from '../support/large';
 import { composeDocument, emitCompose, usageComment } from '@polyci/compose';
 import { byName, oneByName } from '../../packages/compose/src/names';
-
-function checked(input: PipelineInput): Pipeline {
-  const r = validatePipeline(input);
-  if (!r.pipeline) throw new Error(JSON.stringify(r.diagnostics));
-  return r.pipeline;
-}
 
 function largePipeline(jobs: number, vendor: Record<string, unknown>): Pipeline {
   const input: PipelineInput = { name: 'large $1', env: { TZ: 'UTC', PRICE: '$5' }, vendor: { compose: vendor }, jobs: {} };

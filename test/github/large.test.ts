@@ -5,29 +5,21 @@
  * falling back to one toYaml.
  */
 import { parse } from 'yaml';
-import { toYaml, validatePipeline, type Pipeline, type PipelineInput } from '@polyci/core';
+import { toYaml, type Pipeline } from '@polyci/core';
 import { emitGithub } from '@polyci/github';
+import { afterHeader as body, checked, manyJobs } from '../support/large';
 
 function largePipeline(jobs: number, vendor: Record<string, unknown>): Pipeline {
-  const input: PipelineInput = { name: 'large ${{ x }}', triggers: { push: { branches: ['main'] } }, vendor: { github: vendor }, jobs: {} };
-  for (let i = 0; i < jobs; i++) {
-    input.jobs[`j${i}`] = {
+  return checked({
+    name: 'large ${{ x }}',
+    triggers: { push: { branches: ['main'] } },
+    vendor: { github: vendor },
+    jobs: manyJobs(jobs, (i) => ({
       name: `job ${i} \${{ github.token }}`,
-      image: 'node:22',
-      needs: i > 0 && i % 50 === 0 ? [`j${i - 1}`] : [],
       env: { N: `${i}`, PRICE: '$5' },
       ...(i % 97 === 5 ? { conditions: { branches: ['main'], manual: true } } : {}),
-      steps: [{ checkout: { depth: 1 } }, { name: 'Test', run: `echo "$${i}"\nnpm test -- --shard=${i}` }],
-    };
-  }
-  const r = validatePipeline(input);
-  if (!r.pipeline) throw new Error(JSON.stringify(r.diagnostics));
-  return r.pipeline;
-}
-
-/** The YAML after the header comments. */
-function body(text: string): string {
-  return text.slice(text.indexOf('\n', text.lastIndexOf('\n# ') + 1) + 1);
+    })),
+  });
 }
 
 describe('a pipeline larger than one batch of jobs', () => {

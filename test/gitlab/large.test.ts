@@ -5,31 +5,22 @@
  * (a job they replace, an integer-like key) falling back to one toYaml.
  */
 import { parse } from 'yaml';
-import { toYaml, validatePipeline, type Pipeline, type PipelineInput } from '@polyci/core';
+import { toYaml, type Pipeline } from '@polyci/core';
 import { emitGitlab } from '@polyci/gitlab';
+import { afterHeader as body, checked, manyJobs } from '../support/large';
 
 function largePipeline(jobs: number, vendor: Record<string, unknown>): Pipeline {
-  const input: PipelineInput = { name: 'large $5', triggers: { push: { branches: ['main'] } }, vendor: { gitlab: vendor }, jobs: {} };
-  for (let i = 0; i < jobs; i++) {
-    // `image` is a GitLab keyword: its job gets another key
-    const id = i === 3 ? 'image' : `j${i}`;
-    input.jobs[id] = {
-      name: `job ${i}`,
-      image: 'node:22',
-      needs: i > 0 && i % 50 === 0 ? [`j${i - 1}`] : [],
-      env: { N: `${i}`, PRICE: '$5 and $HOME' },
-      ...(i % 97 === 5 ? { conditions: { branches: ['main'] } } : {}),
-      steps: [{ checkout: { depth: 1 } }, { name: 'Test', run: `echo "$${i}"\nnpm test -- --shard=${i}` }],
-    };
-  }
-  const r = validatePipeline(input);
-  if (!r.pipeline) throw new Error(JSON.stringify(r.diagnostics));
-  return r.pipeline;
-}
-
-/** The YAML after the header comments. */
-function body(text: string): string {
-  return text.slice(text.indexOf('\n', text.lastIndexOf('\n# ') + 1) + 1);
+  return checked({
+    name: 'large $5',
+    triggers: { push: { branches: ['main'] } },
+    vendor: { gitlab: vendor },
+    jobs: manyJobs(
+      jobs,
+      (i) => ({ env: { N: `${i}`, PRICE: '$5 and $HOME' }, ...(i % 97 === 5 ? { conditions: { branches: ['main'] } } : {}) }),
+      // `image` is a GitLab keyword: its job gets another key
+      (i) => (i === 3 ? 'image' : `j${i}`),
+    ),
+  });
 }
 
 describe('a pipeline larger than one batch of jobs', () => {
