@@ -22,6 +22,8 @@ import {
   type Pipeline,
   type YamlValue,
   toYaml,
+  hasKeys,
+  yamlEntries,
 } from '@polyci/core';
 import { logGroupLine } from './commands';
 import { conditionKeys } from './conditions';
@@ -130,11 +132,6 @@ const reservedSecretName = /^(buildkite|bk)/i;
 const csvSpecial = /[,"]/;
 const uuidLike = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Has the object an own key: Object.keys(o).length > 0 without the array. */
-function hasKeys(o: object): boolean {
-  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) return true;
-  return false;
-}
 
 /** One job as its Buildkite steps (a block step first when it runs by hand). */
 function jobSteps(pipeline: Pipeline, id: string, job: Job, options: BuildkiteOptions, stepKeys: Set<string>, diagnostics: Diagnostic[]): YamlValue[] {
@@ -351,17 +348,6 @@ function triggerDiagnostics(pipeline: Pipeline): Diagnostic[] {
 /** Top-level steps per toYaml call: enough to amortise the call, few enough that a batch's objects die young. */
 const stepsPerChunk = 200;
 
-/**
- * The `steps:` entries of a batch as YAML lines. toYaml writes a mapping key by key
- * and a sequence item by item, so `steps:` of a batch of steps is the same text as
- * those steps' lines in the whole document: writing the steps in batches keeps the
- * output byte for byte and lets each batch's step objects (and toYaml's lines) be
- * collected young, instead of 10,000 jobs' objects living until one large toYaml.
- */
-function stepLines(steps: YamlValue[]): string {
-  return toYaml({ steps }).slice('steps:\n'.length);
-}
-
 /** Emit `.buildkite/pipeline.yml` for a checked pipeline. */
 export function emitBuildkite(pipeline: Pipeline, emitOptions: EmitOptions = {}): EmitResult {
   const { options, diagnostics } = readBuildkiteOptions(pipeline, emitOptions);
@@ -379,7 +365,7 @@ export function emitBuildkite(pipeline: Pipeline, emitOptions: EmitOptions = {})
   const topLevel = (step: YamlValue) => {
     if (batch.length >= stepsPerChunk) {
       for (; checked < diagnostics.length; checked++) if (diagnostics[checked].severity === 'error') failed = true;
-      if (!failed) chunks.push(stepLines(batch));
+      if (!failed) chunks.push(yamlEntries(batch, 1));
       batch = [];
     }
     batch.push(step);
@@ -405,9 +391,9 @@ export function emitBuildkite(pipeline: Pipeline, emitOptions: EmitOptions = {})
   for (const [k, v] of Object.entries(vendor)) if (!vendorOptionKeys.has(k) && k !== 'steps') doc[k] = v as YamlValue;
   if (hasErrors(diagnostics)) return { files: [], diagnostics };
   // `steps` is the last key written (integer-like vendor keys sort first anyway), so the document is its other keys, then the steps.
-  if (batch.length > 0) chunks.push(stepLines(batch));
-  if (Array.isArray(vendor.steps) && vendor.steps.length > 0) chunks.push(stepLines(vendor.steps as YamlValue[]));
-  const head = Object.values(doc).some((v) => v !== undefined) ? toYaml(doc) : '';
+  if (batch.length > 0) chunks.push(yamlEntries(batch, 1));
+  if (Array.isArray(vendor.steps) && vendor.steps.length > 0) chunks.push(yamlEntries(vendor.steps as YamlValue[], 1));
+  const head = yamlEntries(doc);
   // Concatenated, not joined: the writer flattens the text once anyway, and a join would copy it all first.
   let body = chunks.length > 0 ? 'steps:\n' : 'steps: []\n';
   for (const chunk of chunks) body += chunk;

@@ -21,6 +21,8 @@ import {
   type Pipeline,
   type YamlValue,
   jobLevels,
+  hasKeys,
+  yamlEntries,
 } from '@polyci/core';
 import { fromEnvironment, literal } from './interpolation';
 import type { ComposeFile } from './model/compose-file';
@@ -106,11 +108,6 @@ interface JobServices {
   diagnostics: Diagnostic[];
 }
 
-/** Has the object an own key: Object.keys(o).length > 0 without the array. */
-function hasKeys(o: object): boolean {
-  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) return true;
-  return false;
-}
 
 function jobServices(pipeline: Pipeline, jobId: string, job: Job, manual: boolean): JobServices {
   const at = (...rest: (string | number)[]) => formatPath(['jobs', jobId, ...rest]);
@@ -289,10 +286,6 @@ function buildDocument(
 /** Services per batch: enough to amortise a toYaml call, few enough that a batch's objects die young. */
 const servicesPerBatch = 500;
 
-/** A mapping's entries as YAML lines: what toYaml writes under `key:` of a document. */
-function entryLines(key: string, value: YamlValue): string {
-  return toYaml({ [key]: value }).slice(key.length + 2);
-}
 
 /**
  * Job ids that keep service names distinct and in insertion order: no `.` (so no
@@ -334,7 +327,7 @@ export function emitCompose(pipeline: Pipeline, options: EmitOptions = {}): Emit
     if (failed) return;
     const entries = byName<ComposeService>();
     for (const [name, service] of batch) entries[name] = service;
-    chunks.push(entryLines('services', entries as unknown as YamlValue));
+    chunks.push(yamlEntries(entries as unknown as { [key: string]: YamlValue }, 1));
   });
   for (const d of found) diagnostics.push(d); // a loop: a large pipeline has more diagnostics than a call takes arguments
   if (diagnostics.some((d) => d.severity === 'error')) return { files: [], diagnostics };
@@ -348,11 +341,10 @@ export function emitCompose(pipeline: Pipeline, options: EmitOptions = {}): Emit
       if (key === 'services') side = after;
       else side[key] = document[key] as YamlValue;
     }
-    const part = (o: Record<string, YamlValue>) => (Object.values(o).some((v) => v !== undefined) ? toYaml(o) : '');
     // Concatenated, not joined: the writer flattens the text once anyway, and a join would copy it all first.
     let services = chunks.length > 0 ? 'services:\n' : 'services: {}\n';
     for (const chunk of chunks) services += chunk;
-    yaml = `${part(before)}${services}${part(after)}`;
+    yaml = `${yamlEntries(before)}${services}${yamlEntries(after)}`;
   }
   const contents = `${hashHeader(options.source)}${usageComment}\n${yaml}`;
   return { files: [{ path: composeFileName, contents }], diagnostics };

@@ -60,3 +60,9 @@ export function toPlainData(value: unknown): { data?: unknown; diagnostics: Diag
     return { diagnostics: [diagnostic('PCI002', 'error', `the config is not plain data: ${(error as Error)?.message ?? String(error)}`, { path: formatPath(path) || '(root)' })] };
   }
 }
+
+/** Has the object an own enumerable key? `Object.keys(o).length > 0` without the array. */
+export function hasKeys(o: object): boolean {
+  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) return true;
+  return false;
+}

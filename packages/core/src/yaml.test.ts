@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { parse } from 'yaml';
-import { toYaml, yamlScalar, type YamlValue } from './yaml';
+import { toYaml, yamlEntries, yamlScalar, type YamlValue } from './yaml';
 
 const tricky = [
   '', ' ', 'a ', ' a', 'yes', 'No', 'on', 'OFF', 'y', 'n', 'null', '~', 'true', '1', '1.0', '0x1F', '0o17', '1e3', '.5', '-1', '+1', '.inf', '-.Inf', '.NaN',
@@ -58,5 +58,23 @@ describe('toYaml', () => {
 
   it('refuses non-finite numbers', () => {
     expect(() => toYaml({ n: Infinity })).toThrow(/cannot write/);
+  });
+});
+
+describe('yamlEntries', () => {
+  it('writes what toYaml writes under a key, and a mapping\'s document at depth 0 (property)', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.array(value, { minLength: 1, maxLength: 4 }), fc.dictionary(fc.string(), value, { minKeys: 1, maxKeys: 4 })), (v) => {
+        expect(`jobs:\n${yamlEntries(v, 1)}`).toBe(toYaml({ jobs: v }));
+        if (!Array.isArray(v)) expect(yamlEntries(v)).toBe(toYaml(v));
+      }),
+      { numRuns: Number(process.env.YAML_RUNS ?? 500) },
+    );
+  });
+
+  it('writes nothing for a collection without entries', () => {
+    expect(yamlEntries({})).toBe('');
+    expect(yamlEntries({ a: undefined })).toBe('');
+    expect(yamlEntries([], 1)).toBe('');
   });
 });

@@ -191,11 +191,21 @@ export function toYaml(value: YamlValue): string {
   const empty = isEmptyCollection(value);
   if (empty) return `${empty}\n`;
   if (value === null || value === undefined || typeof value !== 'object') return `${yamlScalar(value === undefined ? null : value)}\n`;
+  return yamlEntries(value, 0);
+}
+
+/**
+ * A collection's entries as toYaml writes them `depth` levels in ('' when it has none):
+ * at depth 0 a non-empty mapping's document, at depth 1 what toYaml writes under `key:`
+ * of `{ key: value }`. toYaml writes entry by entry, so a large document written in
+ * batches of entries is byte for byte the same text, and each batch's objects die young.
+ */
+export function yamlEntries(value: YamlValue[] | { [key: string]: YamlValue }, depth = 0): string {
   keyCache = new Map();
   scalarCache = new Map();
   text = '';
-  if (Array.isArray(value)) writeSequence(value, 0);
-  else writeMapping(value, 0);
+  if (Array.isArray(value)) writeSequence(value, depth);
+  else writeMapping(value, depth);
   const done = text;
   text = '';
   // Reading a character makes V8 copy the rope into one flat string: the caller keeps

@@ -21,6 +21,8 @@ import {
   type Pipeline,
   type YamlValue,
   targetIds,
+  hasKeys,
+  yamlEntries,
 } from '@polyci/core';
 import { actionRef, pinnedActions } from './actions';
 import { jobCondition } from './conditions';
@@ -80,11 +82,6 @@ function stepUsesDocker(job: Job, i: number): boolean {
   return 'buildImage' in s || ('run' in s && callsDocker(s.run));
 }
 
-/** Has the object an own key: Object.keys(o).length > 0 without the array. */
-function hasKeys(o: object): boolean {
-  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) return true;
-  return false;
-}
 
 /** Actions read their inputs trimmed, and path lists one per line. */
 function checkInputLine(value: string, path: () => string, what: string, diagnostics: Diagnostic[]): void {
@@ -223,22 +220,6 @@ function pathLines(paths: string[]): string {
 const jobsPerBatch = 200;
 
 /**
- * The `jobs:` entries of a batch as YAML lines. toYaml writes a mapping key by key,
- * so `jobs:` of a batch of jobs is the same text as those jobs' lines in the whole
- * workflow: written in batches, each batch's job objects (and toYaml's lines) are
- * collected young, instead of 10,000 jobs' objects living until one large toYaml.
- */
-function jobLines(jobs: { [key: string]: YamlValue }): string {
-  return toYaml({ jobs }).slice('jobs:\n'.length);
-}
-
-/** The YAML lines of a mapping, as toYaml writes them at the top of a document; '' when it writes no key. */
-function mappingLines(obj: { [key: string]: YamlValue }): string {
-  for (const k in obj) if (obj[k] !== undefined) return toYaml(obj);
-  return '';
-}
-
-/**
  * Can the jobs be written in batches, apart from the rest of the workflow? Only when
  * `jobs` keeps its place among the workflow's keys: no vendor key replaces it, sorts
  * before the others (integer-like keys do) or is a name an object inherits.
@@ -271,12 +252,12 @@ export function emitGithub(pipeline: Pipeline, options: EmitOptions = {}): EmitR
     }
     batch[id] = emitted.job;
     if (++inBatch >= jobsPerBatch) {
-      chunks.push(jobLines(batch));
+      chunks.push(yamlEntries(batch, 1));
       batch = {};
       inBatch = 0;
     }
   }
-  if (inBatch > 0) chunks.push(jobLines(batch));
+  if (inBatch > 0) chunks.push(yamlEntries(batch, 1));
   checkEnvNames(pipeline.env, 'env', diagnostics);
   const workflow: { [key: string]: YamlValue } = {
     name: escapeExpressions(pipeline.name),
@@ -297,9 +278,9 @@ export function emitGithub(pipeline: Pipeline, options: EmitOptions = {}): EmitR
   for (const k of headKeys) head[k] = workflow[k];
   for (const k of Object.keys(workflow)) if (!headKeys.includes(k)) tail[k] = workflow[k];
   // Concatenated, not joined: the writer flattens the text once anyway, and a join would copy it all first.
-  let text = mappingLines(head) + (chunks.length > 0 ? 'jobs:\n' : 'jobs: {}\n');
+  let text = yamlEntries(head) + (chunks.length > 0 ? 'jobs:\n' : 'jobs: {}\n');
   for (const chunk of chunks) text += chunk;
-  text += mappingLines(tail);
+  text += yamlEntries(tail);
   return { files: [{ path: workflowPath(pipeline), contents: header + text }], diagnostics };
 }
 

@@ -15,6 +15,8 @@ import {
   type Job,
   type Pipeline,
   type YamlValue,
+  hasKeys,
+  yamlEntries,
 } from '@polyci/core';
 import { metaLine, type GitlabMeta } from './meta';
 import { globalKeywords } from './model/job';
@@ -55,11 +57,6 @@ function escapeEnv(env: Record<string, string>): Record<string, string> {
   return out;
 }
 
-/** Has the object an own key: Object.keys(o).length > 0 without the array. */
-function hasKeys(o: object): boolean {
-  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) return true;
-  return false;
-}
 
 /** Does a job run only on some refs (so another job cannot simply need it)? */
 function conditional(job: Job | undefined): boolean {
@@ -186,12 +183,6 @@ function emitJob(pipeline: Pipeline, id: string, job: Job, stage: string, keys: 
 /** Jobs per toYaml call: enough to amortise the call, few enough that a batch's objects die young. */
 const jobsPerBatch = 200;
 
-/** The YAML lines of a mapping, as toYaml writes them at the top of a document; '' when it writes no key. */
-function mappingLines(obj: Record<string, YamlValue>): string {
-  for (const k in obj) if (obj[k] !== undefined) return toYaml(obj);
-  return '';
-}
-
 /**
  * Can the jobs be written in batches? toYaml writes a mapping key by key, so a batch
  * of job keys is the same text as those keys' lines in the whole document, as long as
@@ -272,12 +263,12 @@ export function emitGitlab(pipeline: Pipeline, options: EmitOptions = {}): EmitR
     }
     batch[keys[id]] = jobDoc;
     if (++inBatch >= jobsPerBatch) {
-      chunks.push(mappingLines(batch));
+      chunks.push(yamlEntries(batch));
       batch = {};
       inBatch = 0;
     }
   }
-  if (inBatch > 0) chunks.push(mappingLines(batch));
+  if (inBatch > 0) chunks.push(yamlEntries(batch));
   if (anyJobMeta) meta.jobs = jobMeta;
   if (secretsByJob.length > 0) {
     diagnostics.push(
@@ -304,8 +295,8 @@ export function emitGitlab(pipeline: Pipeline, options: EmitOptions = {}): EmitR
   for (const k of headKeys) head[k] = doc[k];
   for (const k of Object.keys(doc)) if (!headKeys.includes(k)) tail[k] = doc[k];
   // Concatenated, not joined: the writer flattens the text once anyway, and a join would copy it all first.
-  let text = mappingLines(head);
+  let text = yamlEntries(head);
   for (const chunk of chunks) text += chunk;
-  text += mappingLines(tail);
+  text += yamlEntries(tail);
   return { files: [{ path: gitlabFile, contents: header + (text === '' ? '{}\n' : text) }], diagnostics };
 }
