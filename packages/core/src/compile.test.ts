@@ -10,7 +10,7 @@ function target(id: string, diagnostics: Diagnostic[]): Target {
 describe('compile diagnostics', () => {
   const input = { name: 'p', jobs: { a: { image: 'node:latest', steps: [{ run: 'true' }] } } };
 
-  it('prefixes each target diagnostic once and names the file where none is named, without changing what the target returned', () => {
+  it('prefixes each target diagnostic once and names the file where none is named', () => {
     const own = diagnostic('PCI031', 'warning', 'dropped', { path: 'jobs.a.x', hint: 'h' });
     const named = diagnostic('PCI031', 'info', 'imported', { file: 'other.yml', line: 2 });
     const prefixed = diagnostic('PCI030', 'info', '[gitlab] already said');
@@ -22,8 +22,20 @@ describe('compile diagnostics', () => {
       { code: 'PCI030', severity: 'info', message: '[gitlab] already said', file: 'ci.config.ts' },
     ]);
     expect(Object.keys(fromTarget[0])).toEqual(['code', 'severity', 'message', 'path', 'hint', 'file']);
-    expect(own).toEqual({ code: 'PCI031', severity: 'warning', message: 'dropped', path: 'jobs.a.x', hint: 'h' });
-    expect(prefixed.file).toBeUndefined();
+    // the target's diagnostics are the caller's (EmitResult): stamped in place, not copied
+    expect(fromTarget[0]).toBe(own);
+    expect(own.message).toBe('[gitlab] dropped');
+  });
+
+  it('copies a diagnostic that cannot be changed, and leaves it as it was', () => {
+    const frozen = Object.freeze(diagnostic('PCI031', 'warning', 'kept', { path: 'jobs.a.x' }));
+    const sealed = Object.seal(diagnostic('PCI030', 'info', 'sealed'));
+    const r = compile(input, [target('gitlab', [frozen, sealed])], {}, { file: 'ci.config.ts' });
+    const [a, b] = r.diagnostics.filter((d) => d.code === 'PCI031' || d.code === 'PCI030');
+    expect(a).toEqual({ code: 'PCI031', severity: 'warning', message: '[gitlab] kept', path: 'jobs.a.x', file: 'ci.config.ts' });
+    expect(b).toEqual({ code: 'PCI030', severity: 'info', message: '[gitlab] sealed', file: 'ci.config.ts' });
+    expect(frozen).toEqual({ code: 'PCI031', severity: 'warning', message: 'kept', path: 'jobs.a.x' });
+    expect(sealed).toEqual({ code: 'PCI030', severity: 'info', message: 'sealed' });
   });
 
   it('names the file on validation diagnostics too, and on errors that stop the compile', () => {

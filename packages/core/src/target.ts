@@ -28,6 +28,7 @@ export interface EmitOptions {
 
 export interface EmitResult {
   files: OutputFile[];
+  /** Fresh objects the caller owns: `compile` prefixes their message and sets their file in place. */
   diagnostics: Diagnostic[];
 }
 
