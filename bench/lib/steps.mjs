@@ -97,7 +97,7 @@ function one(dir, lib) {
       const ms = now() - t;
       if (r.diagnostics.some((d) => d.severity === 'error')) times[`emit ${target.id}`] = null;
       else times[`emit ${target.id}`] = ms;
-      for (const f of r.files) files.push({ path: join(dir, 'out-steps', target.id, f.path), contents: f.contents });
+      for (const f of r.files) files.push({ path: join(dir, 'out-steps', target.id, f.path), contents: core.filePieces(f) }); // as the CLI does
     }
   });
   // Two different operations, timed apart: the first run of a size writes every file; the

@@ -24,6 +24,10 @@ function plan(bytes: string | Buffer | undefined, contents: string, force = fals
 }
 
 const header = `# ${generatedMarker} from ci.config.ts.\n`;
+
+/** Does some piece end with the high half of a pair whose low half starts the next piece? */
+const splitsAPair = (pieces: string[]): boolean =>
+  pieces.some((p, i) => i + 1 < pieces.length && /[\ud800-\udbff]$/.test(p) && /^[\udc00-\udfff]/.test(pieces[i + 1]));
 const chunk = 1 << 18; // output.ts's chunk, in UTF-16 units
 
 describe('planWrites', () => {
@@ -107,6 +111,49 @@ describe('planWrites', () => {
     writeAtomic(join(sub, 'f2'), 'short');
     expect(readFileSync(join(sub, 'f2'), 'utf8')).toBe('short');
     expect(readdirSync(sub).sort()).toEqual(['f0', 'f1', 'f2', 'f3']);
+  });
+
+  it('pieces are written and compared as their joined text: small ones share a chunk, large ones cross chunks, a pair may be split across two', () => {
+    const sub = join(dir, `p${n++}`);
+    const cases: string[][] = [
+      [],
+      ['', '', ''],
+      [header, ...Array.from({ length: 5000 }, (_, i) => `line ${i} é\n`)],
+      [header, 'a'.repeat(chunk - 1), '😀', 'b'.repeat(chunk + 1), '€'.repeat(chunk), 'z'],
+      // the high half ends one piece, the low half starts the next (twice in a row)
+      [header + 'x\ud83d', '\ude00\ud83d', '\ude00' + 'é'.repeat(chunk)],
+    ];
+    cases.forEach((pieces, i) => {
+      const text = pieces.join('');
+      const path = join(sub, `f${i}`);
+      writeAtomic(path, pieces);
+      expect(readFileSync(path).equals(Buffer.from(text))).toBe(true);
+      expect(planWrites([{ path, contents: pieces }], false).changed).toEqual([]);
+      expect(planWrites([{ path, contents: text }], false).changed).toEqual([]);
+      if (text.length > header.length) expect(planWrites([{ path, contents: [...pieces, 'x'] }], false).changed).toHaveLength(1);
+    });
+    expect(splitsAPair(cases[4])).toBe(true);
+  });
+
+  it('pieces: random cuts of random texts agree with the joined text, written and compared', () => {
+    const path = join(dir, `w${n++}`);
+    const unit = fc.oneof(fc.constantFrom('a', '\n', 'é', '€', '😀', '\ud800', '\udfff'), fc.fullUnicode());
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 200 }), fc.array(fc.nat(), { maxLength: 8 }), fc.option(unit, { nil: undefined }), (units, cuts, edit) => {
+        const text = header + units.join('');
+        // cut anywhere, between the halves of a pair too
+        const at = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
+        const pieces = [0, ...at].map((from, i) => text.slice(from, i < at.length ? at[i] : text.length));
+        expect(pieces.join('')).toBe(text);
+        writeAtomic(path, pieces);
+        expect(readFileSync(path).equals(Buffer.from(text))).toBe(true);
+        expect(planWrites([{ path, contents: pieces }], false).changed).toEqual([]);
+        const other = edit === undefined ? pieces : [...pieces.slice(0, -1), (pieces.at(-1) ?? '') + edit];
+        const expected = Buffer.from(other.join('')).equals(Buffer.from(text)) ? 0 : 1;
+        expect(planWrites([{ path, contents: other }], false).changed).toHaveLength(expected);
+      }),
+      { numRuns: runs },
+    );
   });
 
   it('writeAtomic: random texts read back as Buffer.from gives them', () => {

@@ -24,6 +24,7 @@ import {
   toYaml,
   hasKeys,
   yamlEntries,
+  outputFile,
 } from '@polyci/core';
 import { logGroupLine } from './commands';
 import { conditionKeys } from './conditions';
@@ -394,9 +395,7 @@ export function emitBuildkite(pipeline: Pipeline, emitOptions: EmitOptions = {})
   if (batch.length > 0) chunks.push(yamlEntries(batch, 1));
   if (Array.isArray(vendor.steps) && vendor.steps.length > 0) chunks.push(yamlEntries(vendor.steps as YamlValue[], 1));
   const head = yamlEntries(doc);
-  // Concatenated, not joined: the writer flattens the text once anyway, and a join would copy it all first.
-  let body = chunks.length > 0 ? 'steps:\n' : 'steps: []\n';
-  for (const chunk of chunks) body += chunk;
-  const contents = `${hashHeader(emitOptions.source)}${metadataComments(pipeline)}${head}${body}`;
-  return { files: [{ path: pipelinePath, contents }], diagnostics };
+  // Kept in pieces (outputFile): the CLI writes them one by one, never the whole text.
+  const pieces = [hashHeader(emitOptions.source), metadataComments(pipeline), head, chunks.length > 0 ? 'steps:\n' : 'steps: []\n', ...chunks];
+  return { files: [outputFile(pipelinePath, pieces)], diagnostics };
 }

@@ -4,7 +4,7 @@
  */
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { compile, hasErrors, type Diagnostic, type EmitOptions, type Target } from '@polyci/core';
+import { compile, filePieces, hasErrors, type Diagnostic, type EmitOptions, type Target } from '@polyci/core';
 import { explain } from './commands/explain';
 import { init } from './commands/init';
 import { lintFiles } from './commands/lint';
@@ -110,7 +110,7 @@ function compileAll(configs: string[], targets: Target[], out: string | undefine
     const source = relative(outDir, resolve(config)).split('\\').join('/') || 'ci.config.ts';
     const result = compile(loaded.config, targets, { ...options, source }, { file: config });
     for (const d of result.diagnostics) diagnostics.push(d);
-    for (const { file } of result.files) files.push({ path: join(outDir, file.path), contents: file.contents });
+    for (const { file } of result.files) files.push({ path: join(outDir, file.path), contents: filePieces(file) });
   }
   return { files, diagnostics };
 }

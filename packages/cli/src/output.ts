@@ -9,7 +9,8 @@ import { diagnostic, generatedMarker, type Diagnostic } from '@polyci/core';
 
 export interface PlannedFile {
   path: string;
-  contents: string;
+  /** The text, or its pieces in order (core's filePieces): the whole text is never made. */
+  contents: string | readonly string[];
 }
 
 // Files are compared and written as UTF-8 a chunk at a time, through one reused buffer. On
@@ -22,18 +23,54 @@ const chunkChars = 1 << 18;
 let encoded: Buffer | undefined;
 let read: Buffer | undefined;
 
-/** Encode `contents` a chunk at a time into one buffer; stop when `use(bytes)` returns false. */
-function eachChunk(contents: string, use: (chunk: Buffer, bytes: number) => boolean): boolean {
-  encoded ??= Buffer.allocUnsafe(chunkChars * 3); // a UTF-16 unit is at most 3 bytes of UTF-8
-  for (let i = 0; i < contents.length; ) {
-    let end = Math.min(contents.length, i + chunkChars);
-    // never split a surrogate pair: each half alone would encode as U+FFFD
-    const last = contents.charCodeAt(end - 1);
-    if (end < contents.length && last >= 0xd800 && last <= 0xdbff) end--;
-    if (!use(encoded, encoded.write(contents.slice(i, end), 0, 'utf8'))) return false;
-    i = end;
+const isHighSurrogate = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
+const isLowSurrogate = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;
+
+/**
+ * The pieces of `contents` such that none ends inside a surrogate pair: each half alone
+ * would encode as U+FFFD, where the joined text has the pair. Only such a seam is copied.
+ */
+function seamless(contents: string | readonly string[]): readonly string[] {
+  if (typeof contents === 'string') return [contents];
+  let pieces = contents;
+  for (let i = 0; i + 1 < pieces.length; i++) {
+    const piece = pieces[i];
+    if (piece === '' || !isHighSurrogate(piece.charCodeAt(piece.length - 1)) || !isLowSurrogate(pieces[i + 1].charCodeAt(0))) continue;
+    if (pieces === contents) pieces = [...contents];
+    (pieces as string[])[i] = piece.slice(0, -1);
+    (pieces as string[])[i + 1] = piece.slice(-1) + pieces[i + 1];
   }
-  return true;
+  return pieces;
+}
+
+/** UTF-8 bytes of `contents`, as the joined text would have. */
+function byteLength(contents: string | readonly string[]): number {
+  let n = 0;
+  for (const piece of seamless(contents)) n += Buffer.byteLength(piece);
+  return n;
+}
+
+/**
+ * Encode `contents` as UTF-8 into one reused buffer and hand it over a chunk at a time;
+ * stop when `use(buffer, bytes)` returns false. Small pieces share a chunk.
+ */
+function eachChunk(contents: string | readonly string[], use: (chunk: Buffer, bytes: number) => boolean): boolean {
+  const buffer = (encoded ??= Buffer.allocUnsafe(chunkChars * 3)); // a UTF-16 unit is at most 3 bytes of UTF-8
+  let filled = 0;
+  for (const piece of seamless(contents)) {
+    for (let i = 0; i < piece.length; ) {
+      let end = Math.min(piece.length, i + chunkChars);
+      // never split a surrogate pair
+      if (end < piece.length && isHighSurrogate(piece.charCodeAt(end - 1))) end--;
+      if (filled + (end - i) * 3 > buffer.length) {
+        if (!use(buffer, filled)) return false;
+        filled = 0;
+      }
+      filled += buffer.write(i === 0 && end === piece.length ? piece : piece.slice(i, end), filled, 'utf8');
+      i = end;
+    }
+  }
+  return filled === 0 || use(buffer, filled);
 }
 
 function readFully(fd: number, into: Buffer, length: number, position: number): number {
@@ -47,7 +84,7 @@ function readFully(fd: number, into: Buffer, length: number, position: number): 
 }
 
 /** The file's state: missing, the same bytes as `contents` (UTF-8), or other bytes with the file's first 400 characters. */
-function existing(path: string, contents: string): { state: 'missing' } | { state: 'same' } | { state: 'other'; head: string } {
+function existing(path: string, contents: string | readonly string[]): { state: 'missing' } | { state: 'same' } | { state: 'other'; head: string } {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -62,7 +99,7 @@ function existing(path: string, contents: string): { state: 'missing' } | { stat
       return buf.toString('utf8', 0, readFully(fd, buf, buf.length, 0)).slice(0, 400);
     };
     const size = fstatSync(fd).size;
-    if (size !== Buffer.byteLength(contents)) return { state: 'other', head: head() };
+    if (size !== byteLength(contents)) return { state: 'other', head: head() };
     const into = (read ??= Buffer.allocUnsafe(chunkChars * 3));
     let position = 0;
     const same = eachChunk(contents, (chunk, n) => {
@@ -97,7 +134,7 @@ export function planWrites(files: readonly PlannedFile[], force: boolean): { dia
 }
 
 /** Write one file atomically. */
-export function writeAtomic(path: string, contents: string): void {
+export function writeAtomic(path: string, contents: string | readonly string[]): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.polyci-${process.pid}.tmp`;
   try {

@@ -23,6 +23,7 @@ import {
   jobLevels,
   hasKeys,
   yamlEntries,
+  outputFile,
 } from '@polyci/core';
 import { fromEnvironment, literal } from './interpolation';
 import type { ComposeFile } from './model/compose-file';
@@ -331,21 +332,16 @@ export function emitCompose(pipeline: Pipeline, options: EmitOptions = {}): Emit
   });
   for (const d of found) diagnostics.push(d); // a loop: a large pipeline has more diagnostics than a call takes arguments
   if (diagnostics.some((d) => d.severity === 'error')) return { files: [], diagnostics };
-  let yaml: string;
-  if (!streamed) yaml = toYaml(document as unknown as YamlValue);
-  else {
-    const before: Record<string, YamlValue> = {};
-    const after: Record<string, YamlValue> = {};
-    let side = before;
-    for (const key of Object.keys(document)) {
-      if (key === 'services') side = after;
-      else side[key] = document[key] as YamlValue;
-    }
-    // Concatenated, not joined: the writer flattens the text once anyway, and a join would copy it all first.
-    let services = chunks.length > 0 ? 'services:\n' : 'services: {}\n';
-    for (const chunk of chunks) services += chunk;
-    yaml = `${yamlEntries(before)}${services}${yamlEntries(after)}`;
+  const header = `${hashHeader(options.source)}${usageComment}\n`;
+  if (!streamed) return { files: [{ path: composeFileName, contents: header + toYaml(document as unknown as YamlValue) }], diagnostics };
+  const before: Record<string, YamlValue> = {};
+  const after: Record<string, YamlValue> = {};
+  let side = before;
+  for (const key of Object.keys(document)) {
+    if (key === 'services') side = after;
+    else side[key] = document[key] as YamlValue;
   }
-  const contents = `${hashHeader(options.source)}${usageComment}\n${yaml}`;
-  return { files: [{ path: composeFileName, contents }], diagnostics };
+  // Kept in pieces (outputFile): the CLI writes them one by one, never the whole text.
+  const pieces = [header, yamlEntries(before), chunks.length > 0 ? 'services:\n' : 'services: {}\n', ...chunks, yamlEntries(after)];
+  return { files: [outputFile(composeFileName, pieces)], diagnostics };
 }

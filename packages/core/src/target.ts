@@ -9,7 +9,34 @@ import type { Pipeline, TargetId } from './ir';
 /** A file a target writes, relative to the output directory. */
 export interface OutputFile {
   path: string;
-  contents: string;
+  /** The text. A large file may be made of pieces (`outputFile`): reading this joins them. */
+  readonly contents: string;
+}
+
+// The pieces of the files made by outputFile, for writers that take them one by one.
+const piecesOf = new WeakMap<OutputFile, readonly string[]>();
+
+/**
+ * A file whose text is `pieces` one after the other. `contents` joins them when it is
+ * first read; a writer that takes `filePieces(file)` never makes the whole text. A
+ * 10,000-job pipeline's five files are 145 MB: joining them cost a copy of it all, in
+ * fresh memory (bench/README.md).
+ */
+export function outputFile(path: string, pieces: readonly string[]): OutputFile {
+  let joined: string | undefined;
+  const file = {
+    path,
+    get contents(): string {
+      return (joined ??= pieces.join(''));
+    },
+  };
+  piecesOf.set(file, pieces);
+  return file;
+}
+
+/** The file's text as pieces to write one after the other (one piece unless made by outputFile). */
+export function filePieces(file: OutputFile): readonly string[] {
+  return piecesOf.get(file) ?? [file.contents];
 }
 
 /** A file a target reads. */

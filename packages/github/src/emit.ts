@@ -23,6 +23,7 @@ import {
   targetIds,
   hasKeys,
   yamlEntries,
+  outputFile,
 } from '@polyci/core';
 import { actionRef, pinnedActions } from './actions';
 import { jobCondition } from './conditions';
@@ -277,11 +278,9 @@ export function emitGithub(pipeline: Pipeline, options: EmitOptions = {}): EmitR
   const tail: { [key: string]: YamlValue } = {};
   for (const k of headKeys) head[k] = workflow[k];
   for (const k of Object.keys(workflow)) if (!headKeys.includes(k)) tail[k] = workflow[k];
-  // Concatenated, not joined: the writer flattens the text once anyway, and a join would copy it all first.
-  let text = yamlEntries(head) + (chunks.length > 0 ? 'jobs:\n' : 'jobs: {}\n');
-  for (const chunk of chunks) text += chunk;
-  text += yamlEntries(tail);
-  return { files: [{ path: workflowPath(pipeline), contents: header + text }], diagnostics };
+  // Kept in pieces (outputFile): the CLI writes them one by one, never the whole text.
+  const pieces = [header, yamlEntries(head), chunks.length > 0 ? 'jobs:\n' : 'jobs: {}\n', ...chunks, yamlEntries(tail)];
+  return { files: [outputFile(workflowPath(pipeline), pieces)], diagnostics };
 }
 
 export { pinnedActions };

@@ -17,6 +17,7 @@ import {
   type YamlValue,
   hasKeys,
   yamlEntries,
+  outputFile,
 } from '@polyci/core';
 import { metaLine, type GitlabMeta } from './meta';
 import { globalKeywords } from './model/job';
@@ -294,9 +295,8 @@ export function emitGitlab(pipeline: Pipeline, options: EmitOptions = {}): EmitR
   const tail: Record<string, YamlValue> = {};
   for (const k of headKeys) head[k] = doc[k];
   for (const k of Object.keys(doc)) if (!headKeys.includes(k)) tail[k] = doc[k];
-  // Concatenated, not joined: the writer flattens the text once anyway, and a join would copy it all first.
-  let text = yamlEntries(head);
-  for (const chunk of chunks) text += chunk;
-  text += yamlEntries(tail);
-  return { files: [{ path: gitlabFile, contents: header + (text === '' ? '{}\n' : text) }], diagnostics };
+  // Kept in pieces (outputFile): the CLI writes them one by one, never the whole text.
+  const body = [yamlEntries(head), ...chunks, yamlEntries(tail)];
+  if (!body.some((piece) => piece !== '')) body.push('{}\n');
+  return { files: [outputFile(gitlabFile, [header, ...body])], diagnostics };
 }

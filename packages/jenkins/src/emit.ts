@@ -23,6 +23,7 @@ import {
   type Job,
   type Pipeline,
   type Step,
+  outputFile,
 } from '@polyci/core';
 import { planContainers, type ContainerPlan } from './containers';
 import { droppedFields } from './dropped';
@@ -30,7 +31,7 @@ import { dockerAgent, dockerWorkflowStep, needsDockerWorkflow } from './docker-w
 import { isEnvironmentName, labelExpression } from './groovy';
 import { podYaml } from './kubernetes';
 import { readOptions, type JenkinsOptions } from './options';
-import { renderJenkinsfile, StageWriter } from './render';
+import { jenkinsfilePieces, StageWriter } from './render';
 import { jobSecrets } from './secrets';
 import { strategyDiagnostics } from './strategy';
 import { readinessStep, type StepView } from './steps';
@@ -260,7 +261,8 @@ export function emitJenkins(pipeline: Pipeline, emitOptions?: EmitOptions): Emit
     stages: stages.done(),
   };
   if (diagnostics.some((d) => d.severity === 'error')) return { files: [], diagnostics };
-  return { files: [{ path: 'Jenkinsfile', contents: renderJenkinsfile(view) }], diagnostics };
+  // Kept in pieces (outputFile): the CLI writes them one by one, never the whole text.
+  return { files: [outputFile('Jenkinsfile', jenkinsfilePieces(view))], diagnostics };
 }
 
 function reservedEnvironmentNames(pipeline: Pipeline, secretsOf: Map<string, string[]>, out: Diagnostic[]): void {

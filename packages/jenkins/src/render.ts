@@ -175,9 +175,9 @@ function stage(o: string[], s: StageView, p: string): void {
   o.push(p, '}\n');
 }
 
-/** Render the Jenkinsfile view (see emit.ts) to text. */
-export function renderJenkinsfile(view: JenkinsfileView): string {
-  // Pieces joined once: a 30 MB file built by `+=` is millions of intermediate strings.
+/** The Jenkinsfile view (see emit.ts) as text in pieces, in order (the stages are a few large ones). */
+export function jenkinsfilePieces(view: JenkinsfileView): string[] {
+  // Pieces, not `+=`: a 30 MB file built by `+=` is millions of intermediate strings.
   const o: string[] = [];
   for (const line of view.header) o.push('// ', comment(line), '\n');
   o.push('// pipeline: ', groovySingleQuoted(view.name), '\npipeline {\n  agent none\n');
@@ -190,7 +190,7 @@ export function renderJenkinsfile(view: JenkinsfileView): string {
   o.push('  stages {\n');
   for (const text of view.stages) o.push(text);
   o.push('  }\n}\n');
-  return o.join('');
+  return o;
 }
 
 /** Stages per joined chunk of a StageWriter. */

@@ -4,7 +4,7 @@
  * converted, partly converted (what needs a look, at file:line), or by hand.
  */
 import { basename, dirname, join, relative } from 'node:path';
-import { compile, hasErrors, type Diagnostic, type Pipeline, type Target } from '@polyci/core';
+import { compile, filePieces, hasErrors, type Diagnostic, type Pipeline, type Target } from '@polyci/core';
 import { importFile, placeOnSource } from '../imports';
 import type { Io } from '../io';
 import { planWrites, writeAtomic, type PlannedFile } from '../output';
@@ -79,7 +79,7 @@ export function migrate(files: readonly string[], options: MigrateOptions, io: I
         } else {
           for (const { file: f } of result.files) {
             const path = join(outDir, f.path);
-            planned.push({ path, contents: f.contents });
+            planned.push({ path, contents: filePieces(f) });
             outputs.push(path);
           }
         }
