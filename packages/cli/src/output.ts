@@ -27,18 +27,24 @@ const isHighSurrogate = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
 const isLowSurrogate = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;
 
 /**
- * The pieces of `contents` such that none ends inside a surrogate pair: each half alone
- * would encode as U+FFFD, where the joined text has the pair. Only such a seam is copied.
+ * The pieces of `contents` such that none ends inside a surrogate pair (empty pieces
+ * between the halves included): each half alone would encode as U+FFFD, where the
+ * joined text has the pair. Only such a seam is copied.
  */
 function seamless(contents: string | readonly string[]): readonly string[] {
   if (typeof contents === 'string') return [contents];
   let pieces = contents;
-  for (let i = 0; i + 1 < pieces.length; i++) {
+  let before = -1; // the last piece that is not empty
+  for (let i = 0; i < pieces.length; i++) {
     const piece = pieces[i];
-    if (piece === '' || !isHighSurrogate(piece.charCodeAt(piece.length - 1)) || !isLowSurrogate(pieces[i + 1].charCodeAt(0))) continue;
-    if (pieces === contents) pieces = [...contents];
-    (pieces as string[])[i] = piece.slice(0, -1);
-    (pieces as string[])[i + 1] = piece.slice(-1) + pieces[i + 1];
+    if (piece === '') continue;
+    const last = before < 0 ? '' : pieces[before];
+    if (last !== '' && isHighSurrogate(last.charCodeAt(last.length - 1)) && isLowSurrogate(piece.charCodeAt(0))) {
+      if (pieces === contents) pieces = [...contents];
+      (pieces as string[])[before] = last.slice(0, -1);
+      (pieces as string[])[i] = last.slice(-1) + piece;
+    }
+    before = i;
   }
   return pieces;
 }
