@@ -133,7 +133,6 @@ const reservedSecretName = /^(buildkite|bk)/i;
 const csvSpecial = /[,"]/;
 const uuidLike = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-
 /** One job as its Buildkite steps (a block step first when it runs by hand). */
 function jobSteps(pipeline: Pipeline, id: string, job: Job, options: BuildkiteOptions, stepKeys: Set<string>, diagnostics: Diagnostic[]): YamlValue[] {
   const at = (...rest: (string | number)[]) => formatPath(['jobs', id, ...rest]);

@@ -109,7 +109,6 @@ interface JobServices {
   diagnostics: Diagnostic[];
 }
 
-
 function jobServices(pipeline: Pipeline, jobId: string, job: Job, manual: boolean): JobServices {
   const at = (...rest: (string | number)[]) => formatPath(['jobs', jobId, ...rest]);
   const diagnostics: Diagnostic[] = jobDrops(jobId, job);
@@ -286,7 +285,6 @@ function buildDocument(
 
 /** Services per batch: enough to amortise a toYaml call, few enough that a batch's objects die young. */
 const servicesPerBatch = 500;
-
 
 /**
  * Job ids that keep service names distinct and in insertion order: no `.` (so no

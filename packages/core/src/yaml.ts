@@ -74,15 +74,17 @@ export function yamlScalar(value: string | number | boolean | null, indent = '')
     if (!Number.isFinite(value)) throw new TypeError(`cannot write ${value} as YAML`);
     return String(value);
   }
-  if (value.includes('\n')) {
-    if (isBlockSafe(value)) return literalBlock(value, indent);
-    return doubleQuoted(value);
-  }
-  let text = scalarCache.get(value);
-  if (text === undefined) {
-    text = isPlainSafe(value) ? value : doubleQuoted(value);
-    if (value.length <= 200) scalarCache.set(value, text);
-  }
+  return stringScalar(value, indent);
+}
+
+/** A string scalar: short one-line ones are quoted once per document (one cache lookup). */
+function stringScalar(value: string, indent: string): string {
+  const short = value.length <= 200;
+  let text = short ? scalarCache.get(value) : undefined;
+  if (text !== undefined) return text;
+  if (value.includes('\n')) return isBlockSafe(value) ? literalBlock(value, indent) : doubleQuoted(value);
+  text = isPlainSafe(value) ? value : doubleQuoted(value);
+  if (short) scalarCache.set(value, text);
   return text;
 }
 
@@ -137,11 +139,6 @@ function padOf(depth: number): string {
   return pads[depth];
 }
 
-/** A string value: short ones are quoted once per document. */
-function stringText(s: string, indent: string): string {
-  return (s.length <= 200 && scalarCache.get(s)) || yamlScalar(s, indent);
-}
-
 // The document being written. Appending to one string (V8 keeps it as a rope of the
 // pieces) measured ~10% faster than pushing lines and joining them (bench/README.md).
 let text = '';
@@ -153,7 +150,7 @@ function writeMapping(obj: { [key: string]: YamlValue }, depth: number, firstPre
     const v = obj[key];
     if (v === undefined) continue;
     const k = keyText(key);
-    if (typeof v === 'string') text += `${lead}${k}: ${stringText(v, indent)}\n`;
+    if (typeof v === 'string') text += `${lead}${k}: ${stringScalar(v, indent)}\n`;
     else if (typeof v !== 'object' || v === null) text += `${lead}${k}: ${yamlScalar(v, indent)}\n`;
     else if (Array.isArray(v)) {
       if (v.length === 0) text += `${lead}${k}: []\n`;
@@ -173,7 +170,7 @@ function writeMapping(obj: { [key: string]: YamlValue }, depth: number, firstPre
 function writeSequence(items: YamlValue[], depth: number): void {
   const indent = padOf(depth);
   for (const item of items) {
-    if (typeof item === 'string') text += `${indent}- ${stringText(item, indent)}\n`;
+    if (typeof item === 'string') text += `${indent}- ${stringScalar(item, indent)}\n`;
     else if (typeof item !== 'object' || item === null) text += `${indent}- ${yamlScalar(item === undefined ? null : item, indent)}\n`;
     else if (Array.isArray(item)) {
       if (item.length === 0) text += `${indent}- []\n`;

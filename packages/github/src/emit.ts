@@ -83,7 +83,6 @@ function stepUsesDocker(job: Job, i: number): boolean {
   return 'buildImage' in s || ('run' in s && callsDocker(s.run));
 }
 
-
 /** Actions read their inputs trimmed, and path lists one per line. */
 function checkInputLine(value: string, path: () => string, what: string, diagnostics: Diagnostic[]): void {
   if (/[\r\n]/.test(value) || value.trim() !== value || value === '') diagnostics.push(diagnostic('PCI030', 'error', `${what} ${JSON.stringify(value)} cannot be an input of a GitHub action (inputs are trimmed, paths are one per line)`, { path: path(), hint: 'remove line breaks and surrounding spaces' }));

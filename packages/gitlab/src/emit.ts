@@ -58,7 +58,6 @@ function escapeEnv(env: Record<string, string>): Record<string, string> {
   return out;
 }
 
-
 /** Does a job run only on some refs (so another job cannot simply need it)? */
 function conditional(job: Job | undefined): boolean {
   return job?.conditions?.branches !== undefined || job?.conditions?.tags === true;
